@@ -1,0 +1,46 @@
+"""Fixtures every app's tests share."""
+
+import copy
+
+import pytest
+from django.db import connection as db_connection
+
+from providers.tests.factories import make_user
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip tests marked `postgres`, with the reason, when the database is SQLite."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://…")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def provider_credentials(settings):
+    """Every provider configured with test credentials and production URLs."""
+    providers = copy.deepcopy(settings.PROVIDERS)
+    for slug, conf in providers.items():
+        conf["CLIENT_ID"] = f"{slug}-client-id"
+        conf["CLIENT_SECRET"] = f"{slug}-client-secret"
+    settings.PROVIDERS = providers
+    return providers
+
+
+@pytest.fixture
+def user(db):
+    return make_user("athlete@example.com")
+
+
+@pytest.fixture
+def other_user(db):
+    return make_user("someone.else@example.com")
+
+
+@pytest.fixture
+def is_postgres(db):
+    return db_connection.vendor == "postgresql"

@@ -1,0 +1,81 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .fields import EncryptedTextField
+
+
+class Provider(models.TextChoices):
+    STRAVA = "strava", "Strava"
+    GARMIN = "garmin", "Garmin"
+    POLAR = "polar", "Polar"
+    COROS = "coros", "COROS"
+    WAHOO = "wahoo", "Wahoo"
+    # Implemented on the Google Health API; athletes know it as Fitbit.
+    FITBIT = "fitbit", "Fitbit"
+
+
+class ConnectionStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    REAUTH_REQUIRED = "reauth_required", "Needs reconnect"
+    REVOKED = "revoked", "Revoked"
+    ERROR = "error", "Error"
+
+
+class ProviderConnection(models.Model):
+    """One athlete's link to one provider account, with its (encrypted) tokens."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="connections",
+    )
+    provider = models.CharField(max_length=20, choices=Provider.choices)
+    # A string: Polar and Strava ids exceed 32 bits, others are opaque strings.
+    provider_user_id = models.CharField(max_length=255)
+    access_token = EncryptedTextField()
+    refresh_token = EncryptedTextField(blank=True, null=True)
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    scopes = models.JSONField(default=list, blank=True)
+    provider_profile = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=20,
+        choices=ConnectionStatus.choices,
+        default=ConnectionStatus.ACTIVE,
+    )
+    status_detail = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    last_sync_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "provider_connections"
+        ordering = ["user_id", "provider"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "provider"],
+                name="connection_one_per_user_provider",
+                violation_error_message="This athlete is already connected to "
+                "that provider.",
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "provider_user_id"],
+                name="connection_one_user_per_provider_account",
+                violation_error_message="That provider account is already linked "
+                "to another athlete.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "provider"], name="connection_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_provider_display()} connection of user {self.user_id}"
+
+    def expires_within(self, seconds, now=None):
+        """True when the access token expires within `seconds` (False if unknown)."""
+        if self.token_expires_at is None:
+            return False
+        now = now or timezone.now()
+        return (self.token_expires_at - now).total_seconds() <= seconds

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TrainlyticsConfig(AppConfig):
+    name = "trainlytics"
+    verbose_name = "Trainlytics"

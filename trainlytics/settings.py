@@ -1,0 +1,232 @@
+"""Trainlytics settings: one flat file, read from the environment once.
+
+Every value can come from an environment variable (or an optional `.env` file beside
+manage.py; real environment variables win). README lists them all.
+"""
+
+import base64
+import hashlib
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VERSION = "0.1.0"
+
+env = environ.Env()
+if (BASE_DIR / ".env").is_file():
+    env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# --- Core -----------------------------------------------------------------------------
+
+DEBUG = env.bool("DEBUG", default=False)
+
+_DEV_SECRET_KEY = "django-insecure-trainlytics-development-only"  # noqa: S105
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set the SECRET_KEY environment variable, or set "
+            "DEBUG=true to run with the development-only default."
+        )
+    SECRET_KEY = _DEV_SECRET_KEY
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Absolute base URL used to build OAuth redirect URIs and webhook URLs.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_tasks_db",
+    "trainlytics",
+    "providers",
+    "sync",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "trainlytics.urls"
+WSGI_APPLICATION = "trainlytics.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Worker and web server share the file: wait for the write lock instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Users ----------------------------------------------------------------------------
+
+AUTH_USER_MODEL = "trainlytics.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in (
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    )
+]
+# bcrypt is listed so hashes carried over from the legacy database still verify; Django
+# upgrades them to the first hasher at the next successful login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.BCryptPasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# --- Internationalisation and static files --------------------------------------------
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# --- Token encryption -----------------------------------------------------------------
+
+# Comma-separated Fernet keys: the first encrypts, every key decrypts (key rotation).
+TOKEN_ENCRYPTION_KEYS = env.list("TOKEN_ENCRYPTION_KEYS", default=[])
+if not TOKEN_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "TOKEN_ENCRYPTION_KEYS is not set. Generate a key with `python -c 'from "
+            "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`."
+        )
+    # Development only: a stable key derived from SECRET_KEY.
+    _digest = hashlib.sha256(b"trainlytics-token-key:" + SECRET_KEY.encode()).digest()
+    TOKEN_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(_digest).decode()]
+
+# --- Background tasks -----------------------------------------------------------------
+
+TASKS = {
+    "default": {
+        "BACKEND": env.str(
+            "TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
+
+# --- Logging --------------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+
+# --- Providers ------------------------------------------------------------------------
+
+# Production endpoints. Each can be overridden with <SLUG>_<NAME>, e.g. STRAVA_TOKEN_URL.
+# Polar and Garmin use different hosts for authorize, token and API: nothing is derived.
+PROVIDER_DEFAULT_URLS = {
+    "strava": {
+        "AUTHORIZE_URL": "https://www.strava.com/oauth/authorize",
+        "TOKEN_URL": "https://www.strava.com/oauth/token",
+        "API_URL": "https://www.strava.com/api/v3",
+        "REVOKE_URL": "https://www.strava.com/oauth/deauthorize",
+    },
+    "garmin": {
+        "AUTHORIZE_URL": "https://connect.garmin.com/oauth2Confirm",
+        "TOKEN_URL": "https://diauth.garmin.com/di-oauth2-service/oauth/token",
+        "API_URL": "https://apis.garmin.com",
+        "REVOKE_URL": "https://apis.garmin.com/wellness-api/rest/user/registration",
+    },
+    "polar": {
+        "AUTHORIZE_URL": "https://flow.polar.com/oauth2/authorization",
+        "TOKEN_URL": "https://polarremote.com/v2/oauth2/token",
+        "API_URL": "https://www.polaraccesslink.com",
+        "REVOKE_URL": "https://www.polaraccesslink.com/v3/users",
+    },
+    "coros": {
+        "AUTHORIZE_URL": "https://open.coros.com/oauth2/authorize",
+        "TOKEN_URL": "https://open.coros.com/oauth2/accesstoken",
+        "REFRESH_URL": "https://open.coros.com/oauth2/refresh-token",
+        "API_URL": "https://open.coros.com",
+        "REVOKE_URL": "https://open.coros.com/oauth2/deauthorize",
+    },
+    "wahoo": {
+        "AUTHORIZE_URL": "https://api.wahooligan.com/oauth/authorize",
+        "TOKEN_URL": "https://api.wahooligan.com/oauth/token",
+        "API_URL": "https://api.wahooligan.com",
+        "REVOKE_URL": "https://api.wahooligan.com/v1/permissions",
+    },
+    "fitbit": {
+        "AUTHORIZE_URL": "https://accounts.google.com/o/oauth2/v2/auth",
+        "TOKEN_URL": "https://oauth2.googleapis.com/token",
+        "API_URL": "https://health.googleapis.com",
+        "REVOKE_URL": "https://oauth2.googleapis.com/revoke",
+    },
+}
+
+
+def _provider_settings(slug, defaults):
+    prefix = slug.upper()
+    values = {
+        "CLIENT_ID": env.str(f"{prefix}_CLIENT_ID", default=""),
+        "CLIENT_SECRET": env.str(f"{prefix}_CLIENT_SECRET", default=""),
+    }
+    for name, default in defaults.items():
+        values[name] = env.str(f"{prefix}_{name}", default=default)
+    # The refresh grant goes to the token URL unless the provider has its own (COROS).
+    values.setdefault("REFRESH_URL", values["TOKEN_URL"])
+    return values
+
+
+PROVIDERS = {
+    slug: _provider_settings(slug, urls) for slug, urls in PROVIDER_DEFAULT_URLS.items()
+}
+
+# Seconds before expiry at which a token is refreshed (a backend may ask for more:
+# Garmin wants at least 600 s).
+TOKEN_REFRESH_MARGIN = env.int("TOKEN_REFRESH_MARGIN", default=300)
+# Timeout, in seconds, of every outbound provider request (connect, read).
+PROVIDER_HTTP_TIMEOUT = env.float("PROVIDER_HTTP_TIMEOUT", default=20.0)
