@@ -1,0 +1,74 @@
+"""get_access_token(connection): a valid access token, refreshed under a row lock.
+
+Strava, Garmin and Wahoo rotate refresh tokens on use, so two workers refreshing the same
+connection at once would strand it. The refresh runs inside a transaction holding
+`select_for_update` on the connection; the row is re-read first (another worker may have
+refreshed already) and the new tokens are saved in that same transaction.
+"""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from .backends.base import Credentials
+from .errors import ReauthRequiredError
+from .models import ConnectionStatus, ProviderConnection
+from .registry import get_backend
+from .services import update_connection
+
+logger = logging.getLogger(__name__)
+
+
+def needs_refresh(connection, backend, now=None):
+    return connection.expires_within(backend.get_refresh_margin(), now)
+
+
+def get_access_token(connection, backend=None):
+    """Return a usable access token for `connection`, refreshing it if it expires soon.
+
+    Raises ReauthRequiredError (after flagging the connection `reauth_required`) when the
+    provider refuses the refresh; network and 5xx errors propagate as transient errors
+    and leave the connection as it is.
+    """
+    backend = backend or get_backend(connection.provider)
+    if not needs_refresh(connection, backend):
+        return connection.access_token
+    try:
+        with transaction.atomic():
+            locked = ProviderConnection.objects.select_for_update().get(pk=connection.pk)
+            if needs_refresh(locked, backend):
+                _refresh(locked, backend)
+    except ReauthRequiredError as exc:
+        # Flag outside the rolled-back transaction so the status sticks.
+        _flag_reauth(connection, exc)
+        raise
+    connection.refresh_from_db()
+    return connection.access_token
+
+
+def _refresh(connection, backend):
+    tokens = backend.refresh(Credentials.from_connection(connection))
+    fields = {"token_expires_at": tokens.expires_at}
+    # None means "unchanged" (COROS extends the same token; Google keeps the refresh
+    # token): never overwrite a stored token with nothing.
+    if tokens.access_token:
+        fields["access_token"] = tokens.access_token
+    if tokens.refresh_token:
+        fields["refresh_token"] = tokens.refresh_token
+    update_connection(connection, **fields)
+    logger.info("refreshed %s token of connection %s", connection.provider, connection.pk)
+
+
+def _flag_reauth(connection, exc):
+    detail = exc.user_message or "The provider refused to refresh our access."
+    ProviderConnection.objects.filter(pk=connection.pk).update(
+        status=ConnectionStatus.REAUTH_REQUIRED,
+        status_detail=detail,
+        updated_at=timezone.now(),
+    )
+    connection.status = ConnectionStatus.REAUTH_REQUIRED
+    connection.status_detail = detail
+    logger.warning(
+        "%s connection %s needs reconnect: %s", connection.provider, connection.pk, exc
+    )
