@@ -11,8 +11,15 @@ class ProviderError(Exception):
 
     kind = "provider"
 
-    def __init__(self, message, *, status=None, provider_message="", request_id="",
-                 user_message=""):
+    def __init__(
+        self,
+        message,
+        *,
+        status=None,
+        provider_message="",
+        request_id="",
+        user_message="",
+    ):
         super().__init__(message)
         self.status = status
         self.provider_message = provider_message

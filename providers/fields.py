@@ -1,7 +1,8 @@
 """EncryptedTextField: a TextField whose column only ever holds Fernet ciphertext.
 
-Values read from the database stay ciphertext (a `Ciphertext` str) until the attribute is
-read on a model instance; decryption happens there so a failure can name the row. Reading
+Values read from the database stay ciphertext (a `Ciphertext` str) until the attribute
+is read on a model instance; decryption happens there so a failure can name the row.
+Reading
 the column with `values()` or raw SQL yields ciphertext, never the secret.
 """
 

@@ -1,4 +1,4 @@
-"""The one requests.Session factory and the one place HTTP failures become domain errors.
+"""One requests.Session factory and the one place HTTP failures become domain errors.
 
 Every outbound provider call goes through ProviderSession: a timeout on every request, a
 `Trainlytics/<version>` User-Agent, a count of calls made (SyncHistory.api_calls), and
@@ -23,7 +23,12 @@ from .errors import (
 
 logger = logging.getLogger(__name__)
 
-REQUEST_ID_HEADERS = ("X-Request-Id", "X-Request-ID", "X-Amzn-Trace-Id", "X-Cloud-Trace-Context")
+REQUEST_ID_HEADERS = (
+    "X-Request-Id",
+    "X-Request-ID",
+    "X-Amzn-Trace-Id",
+    "X-Cloud-Trace-Context",
+)
 
 
 def user_agent():
@@ -106,8 +111,11 @@ def raise_for_provider_status(response, provider="", reauth_statuses=(401,)):
     if status < 400:
         return
     message = provider_message(response)
-    context = {"status": status, "provider_message": message,
-               "request_id": _request_id(response)}
+    context = {
+        "status": status,
+        "provider_message": message,
+        "request_id": _request_id(response),
+    }
     if status in reauth_statuses or _is_invalid_grant(status, message):
         raise ReauthRequiredError(
             f"{provider}: authorisation rejected (HTTP {status})",
@@ -183,7 +191,9 @@ def _strava_window_end(headers, now):
         usage = headers.get(f"{prefix}-Usage", "")
         limit = headers.get(f"{prefix}-Limit", "")
         try:
-            return [int(u) for u in usage.split(",")], [int(v) for v in limit.split(",")]
+            return [int(u) for u in usage.split(",")], [
+                int(v) for v in limit.split(",")
+            ]
         except ValueError:
             return None
 
@@ -193,7 +203,9 @@ def _strava_window_end(headers, now):
         if parsed and len(parsed[0]) > 1 and len(parsed[1]) > 1:
             daily_spent |= parsed[0][1] >= parsed[1][1]
     if daily_spent:
-        return (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        return (now + timedelta(days=1)).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
     quarter = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
     return quarter + timedelta(minutes=15)
 

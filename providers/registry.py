@@ -26,7 +26,7 @@ def backend_class(slug):
 
 
 def get_backend(slug):
-    """A backend instance for `slug` (reads the current settings); KeyError if unknown."""
+    """A backend instance for `slug`, reading current settings; KeyError if unknown."""
     return backend_class(Provider(slug))()
 
 

@@ -104,7 +104,9 @@ def update_connection(connection, **fields):
     """Change whitelisted fields of a connection and save only those."""
     unknown = set(fields) - UPDATABLE_FIELDS
     if unknown:
-        raise ValueError(f"Cannot update connection fields: {', '.join(sorted(unknown))}")
+        raise ValueError(
+            f"Cannot update connection fields: {', '.join(sorted(unknown))}"
+        )
     for name, value in fields.items():
         setattr(connection, name, value)
     connection.save(update_fields=[*fields, "updated_at"])

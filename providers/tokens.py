@@ -1,7 +1,7 @@
 """get_access_token(connection): a valid access token, refreshed under a row lock.
 
-Strava, Garmin and Wahoo rotate refresh tokens on use, so two workers refreshing the same
-connection at once would strand it. The refresh runs inside a transaction holding
+Strava, Garmin and Wahoo rotate refresh tokens on use, so two workers refreshing the
+same connection at once would strand it. The refresh runs inside a transaction holding
 `select_for_update` on the connection; the row is re-read first (another worker may have
 refreshed already) and the new tokens are saved in that same transaction.
 """
@@ -27,16 +27,18 @@ def needs_refresh(connection, backend, now=None):
 def get_access_token(connection, backend=None):
     """Return a usable access token for `connection`, refreshing it if it expires soon.
 
-    Raises ReauthRequiredError (after flagging the connection `reauth_required`) when the
-    provider refuses the refresh; network and 5xx errors propagate as transient errors
-    and leave the connection as it is.
+    Raises ReauthRequiredError (after flagging the connection `reauth_required`) when
+    the provider refuses the refresh; network and 5xx errors propagate as transient
+    errors and leave the connection as it is.
     """
     backend = backend or get_backend(connection.provider)
     if not needs_refresh(connection, backend):
         return connection.access_token
     try:
         with transaction.atomic():
-            locked = ProviderConnection.objects.select_for_update().get(pk=connection.pk)
+            locked = ProviderConnection.objects.select_for_update().get(
+                pk=connection.pk
+            )
             if needs_refresh(locked, backend):
                 _refresh(locked, backend)
     except ReauthRequiredError as exc:
@@ -57,7 +59,9 @@ def _refresh(connection, backend):
     if tokens.refresh_token:
         fields["refresh_token"] = tokens.refresh_token
     update_connection(connection, **fields)
-    logger.info("refreshed %s token of connection %s", connection.provider, connection.pk)
+    logger.info(
+        "refreshed %s token of connection %s", connection.provider, connection.pk
+    )
 
 
 def _flag_reauth(connection, exc):

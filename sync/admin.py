@@ -35,7 +35,14 @@ class SyncHistoryAdmin(admin.ModelAdmin):
 
 @admin.register(Activity)
 class ActivityAdmin(admin.ModelAdmin):
-    list_display = ["start_time", "user", "provider", "sport_type", "name", "distance_m"]
+    list_display = [
+        "start_time",
+        "user",
+        "provider",
+        "sport_type",
+        "name",
+        "distance_m",
+    ]
     list_filter = ["provider", "sport_type"]
     list_select_related = ["user"]
     search_fields = ["user__email", "name", "provider_activity_id"]

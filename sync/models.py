@@ -74,7 +74,9 @@ class SyncHistory(models.Model):
                 fields=["connection", "-started_at"], name="sync_connection_recent_idx"
             ),
             # Failed runs by time (joined to the connection's provider) for staff pages.
-            models.Index(fields=["status", "-started_at"], name="sync_status_recent_idx"),
+            models.Index(
+                fields=["status", "-started_at"], name="sync_status_recent_idx"
+            ),
         ]
 
     def __str__(self):
@@ -130,7 +132,9 @@ class Activity(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["user", "-start_time", "-id"], name="activity_feed_idx"),
+            models.Index(
+                fields=["user", "-start_time", "-id"], name="activity_feed_idx"
+            ),
             models.Index(fields=["connection"], name="activity_connection_idx"),
         ]
 
@@ -175,7 +179,9 @@ class Workout(models.Model):
         db_table = "workouts"
         ordering = ["scheduled_for"]
         indexes = [
-            models.Index(fields=["user", "scheduled_for"], name="workout_user_date_idx"),
+            models.Index(
+                fields=["user", "scheduled_for"], name="workout_user_date_idx"
+            ),
         ]
 
     def __str__(self):

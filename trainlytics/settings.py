@@ -136,8 +136,9 @@ TOKEN_ENCRYPTION_KEYS = env.list("TOKEN_ENCRYPTION_KEYS", default=[])
 if not TOKEN_ENCRYPTION_KEYS:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "TOKEN_ENCRYPTION_KEYS is not set. Generate a key with `python -c 'from "
-            "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`."
+            "TOKEN_ENCRYPTION_KEYS is not set. Generate a key with `python -c "
+            "'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'`."
         )
     # Development only: a stable key derived from SECRET_KEY.
     _digest = hashlib.sha256(b"trainlytics-token-key:" + SECRET_KEY.encode()).digest()
@@ -147,9 +148,7 @@ if not TOKEN_ENCRYPTION_KEYS:
 
 TASKS = {
     "default": {
-        "BACKEND": env.str(
-            "TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"
-        ),
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
     }
 }
 
@@ -158,14 +157,16 @@ TASKS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
 # --- Providers ------------------------------------------------------------------------
 
-# Production endpoints. Each can be overridden with <SLUG>_<NAME>, e.g. STRAVA_TOKEN_URL.
+# Production endpoints; each can be overridden with <SLUG>_<NAME> (STRAVA_TOKEN_URL).
 # Polar and Garmin use different hosts for authorize, token and API: nothing is derived.
 PROVIDER_DEFAULT_URLS = {
     "strava": {

@@ -13,7 +13,7 @@ os.environ.setdefault(
     "0j9ZuplXl2kEq0xKc9Wm3aG8gk1Jx4Lw0sH2xO0b5Yk=,Zk8z0lV3m8sWk1y3lP7aQ2n4vG6fX0tR9cD5eJ1hU3A=",
 )
 
-from .settings import *  # noqa: E402, F403
+from .settings import *  # noqa: F403
 
 # Tests make many users; the default hasher is deliberately slow.
 PASSWORD_HASHERS = [

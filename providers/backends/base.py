@@ -2,7 +2,7 @@
 
 A provider module (strava.py, garmin.py, ...) declares its metadata and endpoints and
 implements only its quirks (allauth's split). Backends never touch the database: they
-take and return plain values (Credentials in, TokenSet / AccountInfo / ActivityData out).
+take and return plain values (Credentials in; TokenSet, AccountInfo, ActivityData out).
 """
 
 import base64
@@ -150,7 +150,9 @@ class OAuth2Backend:
     client_auth = "body"  # "body" (client_secret_post) or "basic"
     authorize_params: dict = {}
     reauth_statuses = (401,)
-    refresh_margin: int | None = None  # seconds; None means settings.TOKEN_REFRESH_MARGIN
+    refresh_margin: int | None = (
+        None  # seconds; None means settings.TOKEN_REFRESH_MARGIN
+    )
 
     def __init__(self, conf=None):
         self.conf = conf if conf is not None else settings.PROVIDERS[self.slug]
@@ -172,7 +174,7 @@ class OAuth2Backend:
     def get_refresh_margin(self):
         return self.refresh_margin or settings.TOKEN_REFRESH_MARGIN
 
-    # -- HTTP ---------------------------------------------------------------------------
+    # -- HTTP --------------------------------------------------------------------
 
     def session(self):
         return make_session(self.slug, self.reauth_statuses)
@@ -206,7 +208,7 @@ class OAuth2Backend:
             }
         return {"client_secret": self.client_secret, "include_client_id": True}
 
-    # -- the OAuth flow -----------------------------------------------------------------
+    # -- the OAuth flow ----------------------------------------------------------
 
     def authorization_url(self, redirect_uri, state, code_verifier=None):
         params = dict(self.authorize_params)
@@ -216,7 +218,9 @@ class OAuth2Backend:
             params["code_challenge"] = pkce_challenge(code_verifier)
             params["code_challenge_method"] = "S256"
         session = self.oauth_session(redirect_uri)
-        url, _ = session.authorization_url(self.authorize_endpoint, state=state, **params)
+        url, _ = session.authorization_url(
+            self.authorize_endpoint, state=state, **params
+        )
         return url
 
     def exchange_code(self, code, redirect_uri, code_verifier=None):
@@ -249,7 +253,7 @@ class OAuth2Backend:
         """Provider-specific step after connecting (Polar's user registration)."""
 
     def refresh(self, credentials):
-        """A new TokenSet from the refresh token (rotated where the provider rotates)."""
+        """A new TokenSet from the refresh token (rotated where the provider does)."""
         if not credentials.refresh_token:
             raise ReauthRequiredError(
                 f"{self.slug}: no refresh token",
@@ -268,7 +272,7 @@ class OAuth2Backend:
         """Tell the provider to forget this grant (deauthorize / deregister)."""
         raise NotImplementedError
 
-    # -- activities ---------------------------------------------------------------------
+    # -- activities --------------------------------------------------------------
 
     def iter_activities(self, http, credentials, since):
         """Yield pages (lists of raw provider dicts) of activities since `since`.
