@@ -6,6 +6,7 @@ manage.py; real environment variables win). README lists them all.
 
 import base64
 import hashlib
+import os
 from pathlib import Path
 
 import environ
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "trainlytics",
     "providers",
     "sync",
+    "providers.sandbox",
 ]
 
 MIDDLEWARE = [
@@ -209,11 +211,76 @@ PROVIDER_DEFAULT_URLS = {
 }
 
 
+# The provider sandbox (providers/sandbox/) emulates all six providers under
+# /sandbox/<slug>/ on this very server. When it is on, each provider's credentials and
+# endpoints default to the sandbox's; explicit <SLUG>_* variables still win.
+PROVIDER_SANDBOX = env.bool("PROVIDER_SANDBOX", default=False)
+PROVIDER_SANDBOX_PATHS = {
+    "strava": {
+        "AUTHORIZE_URL": "/sandbox/strava/oauth/authorize",
+        "TOKEN_URL": "/sandbox/strava/oauth/token",
+        "API_URL": "/sandbox/strava/api/v3",
+        "REVOKE_URL": "/sandbox/strava/oauth/deauthorize",
+    },
+    "garmin": {
+        "AUTHORIZE_URL": "/sandbox/garmin/oauth2Confirm",
+        "TOKEN_URL": "/sandbox/garmin/di-oauth2-service/oauth/token",
+        "API_URL": "/sandbox/garmin",
+        "REVOKE_URL": "/sandbox/garmin/wellness-api/rest/user/registration",
+    },
+    "polar": {
+        "AUTHORIZE_URL": "/sandbox/polar/oauth2/authorization",
+        "TOKEN_URL": "/sandbox/polar/v2/oauth2/token",
+        "API_URL": "/sandbox/polar",
+        "REVOKE_URL": "/sandbox/polar/v3/users",
+    },
+    "coros": {
+        "AUTHORIZE_URL": "/sandbox/coros/oauth2/authorize",
+        "TOKEN_URL": "/sandbox/coros/oauth2/accesstoken",
+        "REFRESH_URL": "/sandbox/coros/oauth2/refresh-token",
+        "API_URL": "/sandbox/coros",
+        "REVOKE_URL": "/sandbox/coros/oauth2/deauthorize",
+    },
+    "wahoo": {
+        "AUTHORIZE_URL": "/sandbox/wahoo/oauth/authorize",
+        "TOKEN_URL": "/sandbox/wahoo/oauth/token",
+        "API_URL": "/sandbox/wahoo",
+        "REVOKE_URL": "/sandbox/wahoo/v1/permissions",
+    },
+    "fitbit": {
+        "AUTHORIZE_URL": "/sandbox/fitbit/o/oauth2/v2/auth",
+        "TOKEN_URL": "/sandbox/fitbit/token",
+        "API_URL": "/sandbox/fitbit",
+        "REVOKE_URL": "/sandbox/fitbit/revoke",
+    },
+}
+# Where our own server (and so the sandbox) is reached from the web process and workers.
+PROVIDER_SANDBOX_URL = env.str("PROVIDER_SANDBOX_URL", default=SITE_URL).rstrip("/")
+
+
+def sandbox_provider_conf(slug, base_url):
+    """Credentials and endpoint URLs pointing `slug` at a sandbox served at base_url."""
+    conf = {
+        "CLIENT_ID": f"sandbox-{slug}-client",
+        "CLIENT_SECRET": f"sandbox-{slug}-secret",
+    }
+    for name, path in PROVIDER_SANDBOX_PATHS[slug].items():
+        conf[name] = base_url.rstrip("/") + path
+    conf.setdefault("REFRESH_URL", conf["TOKEN_URL"])
+    return conf
+
+
 def _provider_settings(slug, defaults):
     prefix = slug.upper()
+    if PROVIDER_SANDBOX:
+        defaults = sandbox_provider_conf(slug, PROVIDER_SANDBOX_URL)
     values = {
-        "CLIENT_ID": env.str(f"{prefix}_CLIENT_ID", default=""),
-        "CLIENT_SECRET": env.str(f"{prefix}_CLIENT_SECRET", default=""),
+        "CLIENT_ID": env.str(
+            f"{prefix}_CLIENT_ID", default=defaults.pop("CLIENT_ID", "")
+        ),
+        "CLIENT_SECRET": env.str(
+            f"{prefix}_CLIENT_SECRET", default=defaults.pop("CLIENT_SECRET", "")
+        ),
     }
     for name, default in defaults.items():
         values[name] = env.str(f"{prefix}_{name}", default=default)
@@ -223,8 +290,12 @@ def _provider_settings(slug, defaults):
 
 
 PROVIDERS = {
-    slug: _provider_settings(slug, urls) for slug, urls in PROVIDER_DEFAULT_URLS.items()
+    slug: _provider_settings(slug, dict(urls))
+    for slug, urls in PROVIDER_DEFAULT_URLS.items()
 }
+if PROVIDER_SANDBOX:
+    # The sandbox speaks plain HTTP on loopback; oauthlib refuses that unless told.
+    os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
 
 # Seconds before expiry at which a token is refreshed (a backend may ask for more:
 # Garmin wants at least 600 s).

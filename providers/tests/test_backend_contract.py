@@ -1,0 +1,150 @@
+"""One suite every registered backend passes (cases in providers/tests/contracts/)."""
+
+import importlib
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import responses
+
+from providers.backends.base import (
+    ActivityData,
+    Credentials,
+    pkce_challenge,
+)
+from providers.errors import ReauthRequiredError
+from providers.http import make_session
+from providers.registry import BACKENDS, get_backend
+from providers.sports import SportType
+
+SLUGS = [str(slug) for slug in BACKENDS]
+REDIRECT = "https://app.example.com/providers/{slug}/callback/"
+VERIFIER = "v" * 64
+
+
+@pytest.fixture(params=SLUGS)
+def slug(request):
+    return request.param
+
+
+@pytest.fixture
+def backend(slug):
+    return get_backend(slug)
+
+
+@pytest.fixture
+def case(slug):
+    return importlib.import_module(f"providers.tests.contracts.{slug}")
+
+
+@pytest.fixture
+def credentials(case):
+    return Credentials(**case.CREDENTIALS)
+
+
+@pytest.fixture
+def rsps():
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
+        yield mock
+
+
+def test_registry_lists_every_provider_once():
+    assert sorted(SLUGS) == ["coros", "fitbit", "garmin", "polar", "strava", "wahoo"]
+
+
+def test_backend_declares_its_identity(backend, slug):
+    assert backend.slug == slug
+    assert backend.name
+    assert backend.docs_section.startswith("providers.md §")
+    assert backend.is_configured
+
+
+def test_authorize_url_carries_client_state_scopes_and_pkce(backend, case, slug):
+    redirect = REDIRECT.format(slug=slug)
+    url = backend.authorization_url(redirect, "state-123", VERIFIER)
+    parsed = urlparse(url)
+    query = {k: v[0] for k, v in parse_qs(parsed.query).items()}
+    assert url.startswith(backend.authorize_endpoint)
+    assert query["client_id"] == f"{slug}-client-id"
+    assert query["redirect_uri"] == redirect
+    assert query["response_type"] == "code"
+    assert query["state"] == "state-123"
+    assert query.get("scope") == case.AUTHORIZE["scope"]
+    if case.AUTHORIZE["pkce"]:
+        assert query["code_challenge"] == pkce_challenge(VERIFIER)
+        assert query["code_challenge_method"] == "S256"
+    else:
+        assert "code_challenge" not in query
+    for name, value in case.AUTHORIZE["params"].items():
+        assert query[name] == value
+    assert "client_secret" not in url
+
+
+def test_code_exchange_parses_tokens_into_an_aware_expiry(backend, case, rsps, slug):
+    redirect = REDIRECT.format(slug=slug)
+    expected = case.token_exchange(rsps, backend, redirect, VERIFIER)
+    before = datetime.now(UTC)
+    tokens = backend.exchange_code("auth-code-123", redirect, VERIFIER)
+    assert tokens.access_token == expected["access_token"]
+    assert tokens.refresh_token == expected["refresh_token"]
+    assert tokens.provider_user_id == expected["provider_user_id"]
+    assert sorted(tokens.scopes) == sorted(expected["scopes"])
+    if expected["expires_in_s"] is None:
+        assert tokens.expires_at is None
+    else:
+        assert tokens.expires_at.tzinfo is not None
+        wanted = before + timedelta(seconds=expected["expires_in_s"])
+        assert abs((tokens.expires_at - wanted).total_seconds()) < 120
+    assert expected["access_token"] not in repr(tokens)
+
+
+def test_refresh_rotates_extends_or_refuses(backend, case, rsps, credentials):
+    expected = case.refresh(rsps, backend, credentials)
+    if expected is None:
+        with pytest.raises(ReauthRequiredError):
+            backend.refresh(credentials)
+        return
+    tokens = backend.refresh(credentials)
+    assert tokens.access_token == expected["access_token"]
+    assert tokens.refresh_token == expected["refresh_token"]
+    assert tokens.expires_at is None or tokens.expires_at > datetime.now(UTC)
+
+
+def test_fetch_account_returns_the_provider_user_id(backend, case, rsps, credentials):
+    expected_id = case.account(rsps, backend, credentials)
+    account = backend.fetch_account(credentials)
+    assert account.provider_user_id == expected_id
+    assert isinstance(account.profile, dict)
+
+
+def test_after_connect_succeeds(backend, case, rsps, credentials, user):
+    case.after_connect(rsps, backend, credentials)
+    backend.after_connect(credentials, None, user)
+
+
+def test_revoke_calls_the_provider(backend, case, rsps, credentials):
+    case.revoke(rsps, backend, credentials)
+    backend.revoke(credentials)
+
+
+def test_activities_page_and_normalise(backend, case, rsps, credentials):
+    since = datetime.now(UTC) - timedelta(days=20)
+    expected_count = case.activities(rsps, backend, credentials, since)
+    http = make_session(backend.slug)
+    raw_items = [
+        item
+        for page in backend.iter_activities(http, credentials, since)
+        for item in page
+    ]
+    assert len(raw_items) == expected_count
+    assert http.calls >= 1
+    for raw in raw_items:
+        activity = backend.normalize(raw)
+        assert isinstance(activity, ActivityData)
+        assert activity.provider_activity_id
+        assert activity.start_time.utcoffset() == timedelta(0)
+        assert activity.sport_type in SportType.values
+        assert activity.activity_data == raw
+        for metric in ("distance_m", "elapsed_time_s", "avg_hr_bpm", "calories_kcal"):
+            value = getattr(activity, metric)
+            assert value is None or value >= 0
