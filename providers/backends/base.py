@@ -10,14 +10,14 @@ import hashlib
 import os
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from requests.auth import HTTPBasicAuth
 
 from ..errors import ReauthRequiredError
-from ..http import make_oauth_session, make_session, raise_for_provider_status
+from ..http import make_oauth_session, make_session
 
 # Providers may grant fewer or other scopes than requested (Strava lets athletes untick
 # them); we check the granted scopes ourselves instead of oauthlib raising a Warning.
@@ -187,13 +187,15 @@ class OAuth2Backend:
             redirect_uri=redirect_uri,
             **kwargs,
         )
-        # Map token-endpoint failures ourselves before oauthlib parses the body.
         for hook in ("access_token_response", "refresh_token_response"):
             session.register_compliance_hook(hook, self._check_token_response)
         return session
 
     def _check_token_response(self, response):
-        raise_for_provider_status(response, self.slug, self.reauth_statuses)
+        """Hook for token responses that fail inside a 200 (COROS `result` codes).
+
+        HTTP-status failures never get here: the session maps them (http.py) first.
+        """
         return response
 
     def api_headers(self, credentials):
@@ -212,12 +214,12 @@ class OAuth2Backend:
 
     def authorization_url(self, redirect_uri, state, code_verifier=None):
         params = dict(self.authorize_params)
-        if self.scopes:
-            params["scope"] = self.scope_separator.join(self.scopes)
         if self.uses_pkce:
             params["code_challenge"] = pkce_challenge(code_verifier)
             params["code_challenge_method"] = "S256"
-        session = self.oauth_session(redirect_uri)
+        # A pre-joined string keeps the provider's separator (Strava's commas).
+        scope = self.scope_separator.join(self.scopes) or None
+        session = self.oauth_session(redirect_uri, scope=scope)
         url, _ = session.authorization_url(
             self.authorize_endpoint, state=state, **params
         )
@@ -266,7 +268,12 @@ class OAuth2Backend:
         data = session.refresh_token(
             self.refresh_endpoint, refresh_token=credentials.refresh_token, **auth
         )
-        return self.parse_token(data)
+        tokens = self.parse_token(data)
+        # requests-oauthlib copies the old refresh token into a response that has
+        # none (Google); report it as unchanged so the stored one is kept.
+        if tokens.refresh_token == credentials.refresh_token:
+            tokens = replace(tokens, refresh_token=None)
+        return tokens
 
     def revoke(self, credentials):
         """Tell the provider to forget this grant (deauthorize / deregister)."""

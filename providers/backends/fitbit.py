@@ -1,0 +1,176 @@
+"""Fitbit, on the Google Health API: providers.md §7.
+
+The legacy Fitbit Web API was switched off in November 2026 (§7.1); athletes still know
+the service as Fitbit. Docs: https://developers.google.com/health and
+https://developers.google.com/identity/protocols/oauth2/web-server
+
+Quirks kept here:
+- Google OAuth issues a refresh token only with `access_type=offline`, and on repeat
+  consents only with `prompt=consent` (§7.2);
+- Google refresh normally returns no new refresh token: the stored one stays (§1);
+- the user id comes from GET /v4/users/me/identity (`healthUserId`) (§7.2);
+- exercises are data points listed with a filter and page tokens; metrics are in
+  millimetres and durations are protobuf strings like "1800s" (§7.3). The data-point
+  schema comes from one implementation (§10), so every field is read defensively.
+"""
+
+from datetime import UTC, datetime
+
+from ..errors import MalformedPayloadError, ProviderError, TransientProviderError
+from ..http import parse_json
+from ..sports import SportType
+from .base import AccountInfo, ActivityData, OAuth2Backend
+
+SCOPE_ACTIVITY = (
+    "https://www.googleapis.com/auth/googlehealth.activity_and_fitness.readonly"
+)
+
+SPORTS = {
+    "RUNNING": SportType.RUN,
+    "TRAIL_RUNNING": SportType.TRAIL_RUN,
+    "TREADMILL_RUNNING": SportType.TREADMILL_RUN,
+    "WALKING": SportType.WALK,
+    "HIKING": SportType.HIKE,
+    "BIKING": SportType.RIDE,
+    "MOUNTAIN_BIKING": SportType.MOUNTAIN_BIKE_RIDE,
+    "INDOOR_BIKING": SportType.VIRTUAL_RIDE,
+    "SWIMMING": SportType.SWIM,
+    "OPEN_WATER_SWIMMING": SportType.OPEN_WATER_SWIM,
+    "ROWING": SportType.ROWING,
+    "ROWING_MACHINE": SportType.INDOOR_ROWING,
+    "WEIGHTLIFTING": SportType.STRENGTH,
+    "STRENGTH_TRAINING": SportType.STRENGTH,
+    "YOGA": SportType.YOGA,
+    "HIIT": SportType.HIIT,
+    "ELLIPTICAL": SportType.ELLIPTICAL,
+    "CROSS_COUNTRY_SKIING": SportType.CROSS_COUNTRY_SKI,
+    "SKIING": SportType.ALPINE_SKI,
+    "WORKOUT": SportType.WORKOUT,
+}
+
+
+def _time(value, what):
+    try:
+        return datetime.fromisoformat(value).astimezone(UTC)
+    except (TypeError, ValueError):
+        raise MalformedPayloadError(f"fitbit exercise: bad {what} {value!r}") from None
+
+
+def _number(data, key):
+    """int64 fields arrive as JSON strings, doubles as numbers."""
+    value = data.get(key)
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise MalformedPayloadError(f"fitbit exercise: {key} is not a number") from None
+
+
+def _seconds(value, what):
+    """A protobuf Duration string ("1800s", "1800.5s") as whole seconds."""
+    if value is None or value == "":
+        return None
+    try:
+        return round(float(str(value).removesuffix("s")))
+    except ValueError:
+        raise MalformedPayloadError(f"fitbit exercise: bad {what} {value!r}") from None
+
+
+def _millimetres_to_m(data, key):
+    value = _number(data, key)
+    return None if value is None else value / 1000
+
+
+def _device_name(raw):
+    source = raw.get("dataSource")
+    if isinstance(source, dict):
+        device = source.get("device") or {}
+        return device.get("displayName") or ""
+    return source if isinstance(source, str) else ""
+
+
+class FitbitBackend(OAuth2Backend):
+    slug = "fitbit"
+    name = "Fitbit"
+    docs_section = "providers.md §7"
+    scopes = (SCOPE_ACTIVITY,)
+    required_scopes = (SCOPE_ACTIVITY,)
+    scope_separator = " "
+    uses_pkce = False
+    client_auth = "body"
+    authorize_params = {
+        "access_type": "offline",
+        "prompt": "consent",
+        "include_granted_scopes": "true",
+    }
+    page_size = 100
+
+    def fetch_account(self, credentials):
+        url = f"{self.api_url}/v4/users/me/identity"
+        response = self.session().get(url, headers=self.api_headers(credentials))
+        identity = parse_json(response, self.slug)
+        if not isinstance(identity, dict) or not identity.get("healthUserId"):
+            raise ProviderError("fitbit: identity answered without a healthUserId")
+        return AccountInfo(provider_user_id=identity["healthUserId"], profile=identity)
+
+    def revoke(self, credentials):
+        # Revoking the refresh token ends the whole grant; the access token may
+        # already have expired.
+        token = credentials.refresh_token or credentials.access_token
+        self.session().post(self.revoke_endpoint, data={"token": token})
+
+    def iter_activities(self, http, credentials, since):
+        params = {"pageSize": self.page_size}
+        if since is not None:
+            start = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            params["filter"] = f'exercise.interval.start_time >= "{start}"'
+        while True:
+            response = http.get(
+                f"{self.api_url}/v4/users/me/dataTypes/exercise/dataPoints",
+                params=params,
+                headers=self.api_headers(credentials),
+            )
+            body = parse_json(response, self.slug)
+            if not isinstance(body, dict):
+                raise TransientProviderError(
+                    "fitbit: exercise page is not an object",
+                    user_message="Google sent a garbled answer. We will try again.",
+                )
+            points = body.get("dataPoints") or []
+            if points:
+                yield points
+            if not body.get("nextPageToken"):
+                return
+            params = {**params, "pageToken": body["nextPageToken"]}
+
+    def normalize(self, raw):
+        if not isinstance(raw, dict) or not raw.get("name"):
+            raise MalformedPayloadError("fitbit exercise: no name (id)")
+        exercise = raw.get("exercise") or {}
+        interval = exercise.get("interval") or {}
+        if not interval.get("startTime"):
+            raise MalformedPayloadError(f"fitbit exercise {raw['name']}: no startTime")
+        start_time = _time(interval["startTime"], "startTime")
+        elapsed = None
+        if interval.get("endTime"):
+            end_time = _time(interval["endTime"], "endTime")
+            elapsed = round((end_time - start_time).total_seconds())
+        offset = interval.get("startUtcOffset", exercise.get("startUtcOffset"))
+        metrics = exercise.get("metricsSummary") or {}
+        return ActivityData(
+            provider_activity_id=raw["name"],
+            sport_type=SPORTS.get(exercise.get("exerciseType"), SportType.OTHER),
+            start_time=start_time,
+            name=exercise.get("displayName") or "",
+            utc_offset_s=_seconds(offset, "startUtcOffset"),
+            elapsed_time_s=elapsed,
+            moving_time_s=_seconds(exercise.get("activeDuration"), "activeDuration"),
+            distance_m=_millimetres_to_m(metrics, "distanceMillimeters"),
+            elevation_gain_m=_millimetres_to_m(metrics, "elevationGainMillimeters"),
+            avg_hr_bpm=_number(metrics, "averageHeartRateBeatsPerMinute"),
+            max_hr_bpm=_number(metrics, "maxHeartRateBeatsPerMinute"),
+            calories_kcal=_number(metrics, "caloriesKcal"),
+            device_name=_device_name(raw),
+            activity_data=raw,
+        )

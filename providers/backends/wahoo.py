@@ -1,0 +1,217 @@
+"""Wahoo Cloud API: providers.md §6.
+
+Docs: https://cloud-api.wahooligan.com/ and https://developers.wahooligan.com/cloud
+
+Quirks kept here:
+- the token response names no user, so `fetch_account` reads GET /v1/user (§6.4);
+- refresh tokens are single-use and an app may hold at most 10 unrevoked tokens per
+  user; past that, token exchange and refresh fail with a 400 that only the athlete can
+  clear (§6.2), so it gets its own message;
+- revoking (DELETE /v1/permissions) on disconnect is what keeps that cap clear (§6.3);
+- GET /v1/workouts has no date filter and lists newest first (§6.5), so paging stops at
+  the first workout older than `since`;
+- summary numbers often arrive as strings; there is no max HR or device name (§6.5).
+"""
+
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..errors import MalformedPayloadError, ProviderError, TransientProviderError
+from ..http import parse_json
+from ..sports import SportType
+from .base import AccountInfo, ActivityData, OAuth2Backend
+
+TOO_MANY_GRANTS_TEXT = "Too many unrevoked access tokens"
+
+# workout_type_id (Wahoo's "Workout Types" table); ids not listed map to OTHER.
+SPORTS = {
+    0: SportType.RIDE,  # BIKING
+    1: SportType.RUN,  # RUNNING
+    3: SportType.RUN,  # RUNNING_TRACK
+    4: SportType.TRAIL_RUN,  # RUNNING_TRAIL
+    5: SportType.TREADMILL_RUN,  # RUNNING_TREADMILL
+    6: SportType.WALK,  # WALKING
+    7: SportType.WALK,  # WALKING_SPEED
+    8: SportType.WALK,  # WALKING_NORDIC
+    9: SportType.HIKE,  # HIKING
+    10: SportType.HIKE,  # MOUNTAINEERING
+    11: SportType.GRAVEL_RIDE,  # BIKING_CYCLECROSS
+    12: SportType.VIRTUAL_RIDE,  # BIKING_INDOOR
+    13: SportType.MOUNTAIN_BIKE_RIDE,  # BIKING_MOUNTAIN
+    15: SportType.RIDE,  # BIKING_ROAD
+    19: SportType.TREADMILL_RUN,  # FE_TREADMILL
+    20: SportType.ELLIPTICAL,  # FE_ELLIPTICAL
+    21: SportType.VIRTUAL_RIDE,  # FE_BIKE
+    22: SportType.INDOOR_ROWING,  # FE_ROWER
+    25: SportType.SWIM,  # SWIMMING_LAP
+    26: SportType.OPEN_WATER_SWIM,  # SWIMMING_OPEN_WATER
+    29: SportType.ALPINE_SKI,  # SKIING_DOWNHILL
+    30: SportType.CROSS_COUNTRY_SKI,  # SKIING_CROSS_COUNTRY
+    39: SportType.ROWING,  # ROWING
+    42: SportType.WORKOUT,  # WORKOUT
+    49: SportType.VIRTUAL_RIDE,  # BIKING_INDOOR_CYCLING_CLASS
+    56: SportType.WALK,  # WALKING_TREADMILL
+    61: SportType.VIRTUAL_RIDE,  # BIKING_INDOOR_TRAINER
+    62: SportType.MULTISPORT,  # MULTISPORT
+    64: SportType.EBIKE_RIDE,  # EBIKING
+    66: SportType.YOGA,  # YOGA
+    67: SportType.RUN,  # RUNNING_RACE
+    68: SportType.VIRTUAL_RIDE,  # BIKING_INDOOR_VIRTUAL
+    71: SportType.TREADMILL_RUN,  # RUNNING_INDOOR_VIRTUAL
+}
+
+
+def _parse_starts(raw):
+    try:
+        return datetime.fromisoformat(raw["starts"]).astimezone(UTC)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _number(data, key, cast=float):
+    """A metric that may be a number, a numeric string or absent (cast=round: int)."""
+    value = data.get(key)
+    if value is None or value == "":
+        return None
+    try:
+        return cast(float(value))
+    except (TypeError, ValueError):
+        raise MalformedPayloadError(f"wahoo workout: {key} is not a number") from None
+
+
+def _utc_offset(summary, start_time):
+    # Newer summaries name the IANA zone; its offset at the start handles DST.
+    try:
+        zone = ZoneInfo(summary.get("time_zone") or "")
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return int(start_time.astimezone(zone).utcoffset().total_seconds())
+
+
+@contextmanager
+def _explain_token_cap():
+    """Turn Wahoo's token-cap 400 into an error that tells the athlete what to do."""
+    try:
+        yield
+    except ProviderError as exc:
+        if TOO_MANY_GRANTS_TEXT not in exc.provider_message:
+            raise
+        raise ProviderError(
+            "wahoo: token cap reached (too many unrevoked access tokens)",
+            status=exc.status,
+            provider_message=exc.provider_message,
+            request_id=exc.request_id,
+            user_message="Wahoo refused to issue another login for Trainlytics "
+            "because too many are still active for your account. Open the Wahoo "
+            "app, remove Trainlytics from the connected/authorised apps in its "
+            "settings (or wait a few hours for old logins to expire), then "
+            "reconnect Wahoo here.",
+        ) from None
+
+
+def _sport(raw):
+    try:
+        return SPORTS.get(int(raw.get("workout_type_id")), SportType.OTHER)
+    except (TypeError, ValueError):
+        return SportType.OTHER
+
+
+class WahooBackend(OAuth2Backend):
+    slug = "wahoo"
+    name = "Wahoo"
+    docs_section = "providers.md §6"
+    scopes = ("user_read", "workouts_read", "offline_data")
+    required_scopes = ("workouts_read",)
+    scope_separator = " "
+    uses_pkce = False
+    client_auth = "body"
+    authorize_params = {}
+    per_page = 30  # Wahoo's documented default
+
+    def exchange_code(self, code, redirect_uri, code_verifier=None):
+        with _explain_token_cap():
+            return super().exchange_code(code, redirect_uri, code_verifier)
+
+    def refresh(self, credentials):
+        with _explain_token_cap():
+            return super().refresh(credentials)
+
+    def fetch_account(self, credentials):
+        response = self.session().get(
+            f"{self.api_url}/v1/user", headers=self.api_headers(credentials)
+        )
+        user = parse_json(response, self.slug)
+        if not isinstance(user, dict) or not user.get("id"):
+            raise ProviderError("wahoo: /v1/user answered without a user id")
+        return AccountInfo(provider_user_id=str(user["id"]), profile=user)
+
+    def revoke(self, credentials):
+        self.session().delete(
+            self.revoke_endpoint, headers=self.api_headers(credentials)
+        )
+
+    def iter_activities(self, http, credentials, since):
+        page = 1
+        while True:
+            response = http.get(
+                f"{self.api_url}/v1/workouts",
+                params={"page": page, "per_page": self.per_page},
+                headers=self.api_headers(credentials),
+            )
+            body = parse_json(response, self.slug)
+            workouts = body.get("workouts") if isinstance(body, dict) else None
+            if not isinstance(workouts, list):
+                raise TransientProviderError(
+                    "wahoo: workout page has no workout list",
+                    user_message="Wahoo sent a garbled answer. We will try again.",
+                )
+            fresh, reached_old = self._split_at(workouts, since)
+            if fresh:
+                yield fresh
+            last_page = page * self.per_page >= int(body.get("total") or 0)
+            if reached_old or not workouts or last_page:
+                return
+            page += 1
+
+    @staticmethod
+    def _split_at(workouts, since):
+        """Workouts up to the first one older than `since`, and whether it was seen.
+
+        A workout whose start cannot be read is kept: normalize rejects it and sync
+        counts it, instead of it silently ending the listing.
+        """
+        if since is None:
+            return workouts, False
+        for index, workout in enumerate(workouts):
+            starts = _parse_starts(workout)
+            if starts is not None and starts < since:
+                return workouts[:index], True
+        return workouts, False
+
+    def normalize(self, raw):
+        if not isinstance(raw, dict) or raw.get("id") in (None, ""):
+            raise MalformedPayloadError("wahoo workout: no id")
+        start_time = _parse_starts(raw)
+        if start_time is None:
+            raise MalformedPayloadError(f"wahoo workout {raw['id']}: no valid starts")
+        summary = raw.get("workout_summary") or {}
+        minutes = _number(raw, "minutes")
+        elapsed = _number(summary, "duration_total_accum", round)
+        if elapsed is None and minutes is not None:
+            # Manual or unfinished workouts have no summary, only planned minutes.
+            elapsed = int(minutes * 60)
+        return ActivityData(
+            provider_activity_id=str(raw["id"]),
+            sport_type=_sport(raw),
+            start_time=start_time,
+            name=raw.get("name") or "",
+            utc_offset_s=_utc_offset(summary, start_time),
+            elapsed_time_s=elapsed,
+            moving_time_s=_number(summary, "duration_active_accum", round),
+            distance_m=_number(summary, "distance_accum"),
+            elevation_gain_m=_number(summary, "ascent_accum"),
+            avg_hr_bpm=_number(summary, "heart_rate_avg"),
+            calories_kcal=_number(summary, "calories_accum"),
+            activity_data=raw,
+        )

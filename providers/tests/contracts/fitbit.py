@@ -1,0 +1,136 @@
+"""Fitbit's (Google Health API) case for the backend contract suite."""
+
+import json
+from datetime import UTC
+from pathlib import Path
+
+from responses import matchers
+
+PAYLOADS = Path(__file__).resolve().parent.parent / "payloads"
+SCOPE = "https://www.googleapis.com/auth/googlehealth.activity_and_fitness.readonly"
+LIST_PATH = "/v4/users/me/dataTypes/exercise/dataPoints"
+
+CREDENTIALS = {
+    "access_token": "fitbit-access-contract",
+    "refresh_token": "fitbit-refresh-contract",
+    "provider_user_id": "5d2c7e9a4b1f4c0e9a7b3c2d1e0f9a8b",
+}
+
+AUTHORIZE = {
+    "scope": SCOPE,
+    "pkce": False,
+    "params": {
+        "access_type": "offline",
+        "prompt": "consent",
+        "include_granted_scopes": "true",
+    },
+}
+
+
+def _payload(name):
+    return json.loads((PAYLOADS / name).read_text())
+
+
+def _bearer(credentials):
+    return matchers.header_matcher(
+        {"Authorization": f"Bearer {credentials.access_token}"}
+    )
+
+
+def token_exchange(rsps, backend, redirect_uri, code_verifier):
+    rsps.post(
+        backend.token_endpoint,
+        json={
+            "access_token": "fitbit-access-new",
+            "expires_in": 3599,
+            "refresh_token": "fitbit-refresh-new",
+            "scope": SCOPE,
+            "token_type": "Bearer",
+        },
+        match=[
+            matchers.urlencoded_params_matcher(
+                {
+                    "grant_type": "authorization_code",
+                    "code": "auth-code-123",
+                    "redirect_uri": redirect_uri,
+                    "client_id": backend.client_id,
+                    "client_secret": backend.client_secret,
+                }
+            )
+        ],
+    )
+    return {
+        "access_token": "fitbit-access-new",
+        "refresh_token": "fitbit-refresh-new",
+        "provider_user_id": None,
+        "expires_in_s": 3599,
+        "scopes": [SCOPE],
+    }
+
+
+def refresh(rsps, backend, credentials):
+    # Google answers a refresh without a new refresh token.
+    rsps.post(
+        backend.refresh_endpoint,
+        json={
+            "access_token": "fitbit-access-refreshed",
+            "expires_in": 3599,
+            "scope": SCOPE,
+            "token_type": "Bearer",
+        },
+        match=[
+            matchers.urlencoded_params_matcher(
+                {
+                    "grant_type": "refresh_token",
+                    "refresh_token": credentials.refresh_token,
+                    "client_id": backend.client_id,
+                    "client_secret": backend.client_secret,
+                }
+            )
+        ],
+    )
+    return {"access_token": "fitbit-access-refreshed", "refresh_token": None}
+
+
+def account(rsps, backend, credentials):
+    identity = _payload("fitbit_identity.json")
+    rsps.get(
+        f"{backend.api_url}/v4/users/me/identity",
+        json=identity,
+        match=[_bearer(credentials)],
+    )
+    return identity["healthUserId"]
+
+
+def after_connect(rsps, backend, credentials):
+    """Nothing after connect (webhook subscriptions are not part of the backend)."""
+
+
+def revoke(rsps, backend, credentials):
+    rsps.post(
+        backend.revoke_endpoint,
+        status=200,
+        match=[
+            matchers.urlencoded_params_matcher({"token": credentials.refresh_token})
+        ],
+    )
+
+
+def activities(rsps, backend, credentials, since):
+    points = _payload("fitbit_exercises.json")
+    start = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    query = {
+        "pageSize": str(backend.page_size),
+        "filter": f'exercise.interval.start_time >= "{start}"',
+    }
+    pages = [
+        ({"dataPoints": points[:2], "nextPageToken": "page-2"}, query),
+        ({"dataPoints": points[2:]}, {**query, "pageToken": "page-2"}),
+    ]
+    for body, params in pages:
+        rsps.get(
+            f"{backend.api_url}{LIST_PATH}",
+            json=body,
+            match=[_bearer(credentials), matchers.query_param_matcher(params)],
+        )
+    return len(points)

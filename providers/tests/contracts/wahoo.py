@@ -1,0 +1,124 @@
+"""Wahoo's case for the backend contract suite (see README.md here)."""
+
+import json
+from datetime import UTC, timedelta
+from pathlib import Path
+
+from responses import matchers
+
+PAYLOADS = Path(__file__).resolve().parent.parent / "payloads"
+SCOPE = "user_read workouts_read offline_data"
+
+CREDENTIALS = {
+    "access_token": "wahoo-access-contract",
+    "refresh_token": "wahoo-refresh-contract",
+    "provider_user_id": "60462",
+}
+
+AUTHORIZE = {"scope": SCOPE, "pkce": False, "params": {}}
+
+
+def _payload(name):
+    return json.loads((PAYLOADS / name).read_text())
+
+
+def _bearer(credentials):
+    return matchers.header_matcher(
+        {"Authorization": f"Bearer {credentials.access_token}"}
+    )
+
+
+def _token(access, refresh):
+    return {
+        "access_token": access,
+        "token_type": "Bearer",
+        "expires_in": 7200,
+        "refresh_token": refresh,
+        "scope": SCOPE,
+        "created_at": 1792900000,
+    }
+
+
+def token_exchange(rsps, backend, redirect_uri, code_verifier):
+    rsps.post(
+        backend.token_endpoint,
+        json=_token("wahoo-access-new", "wahoo-refresh-new"),
+        match=[
+            matchers.urlencoded_params_matcher(
+                {
+                    "grant_type": "authorization_code",
+                    "code": "auth-code-123",
+                    "redirect_uri": redirect_uri,
+                    "client_id": backend.client_id,
+                    "client_secret": backend.client_secret,
+                }
+            )
+        ],
+    )
+    return {
+        "access_token": "wahoo-access-new",
+        "refresh_token": "wahoo-refresh-new",
+        "provider_user_id": None,
+        "expires_in_s": 7200,
+        "scopes": SCOPE.split(),
+    }
+
+
+def refresh(rsps, backend, credentials):
+    rsps.post(
+        backend.refresh_endpoint,
+        json=_token("wahoo-access-rotated", "wahoo-refresh-rotated"),
+        match=[
+            matchers.urlencoded_params_matcher(
+                {
+                    "grant_type": "refresh_token",
+                    "refresh_token": credentials.refresh_token,
+                    "client_id": backend.client_id,
+                    "client_secret": backend.client_secret,
+                }
+            )
+        ],
+    )
+    return {
+        "access_token": "wahoo-access-rotated",
+        "refresh_token": "wahoo-refresh-rotated",
+    }
+
+
+def account(rsps, backend, credentials):
+    user = _payload("wahoo_user.json")
+    rsps.get(f"{backend.api_url}/v1/user", json=user, match=[_bearer(credentials)])
+    return str(user["id"])
+
+
+def after_connect(rsps, backend, credentials):
+    """Wahoo has no post-connect step."""
+
+
+def revoke(rsps, backend, credentials):
+    rsps.delete(backend.revoke_endpoint, status=204, match=[_bearer(credentials)])
+
+
+def activities(rsps, backend, credentials, since):
+    """Two pages, newest first; the last workout predates `since` and ends paging.
+
+    Start times are moved to just after `since` (the fixture's own dates are fixed)
+    so that which workouts count does not depend on today's date.
+    """
+    workouts = _payload("wahoo_workouts.json")
+    for age, workout in enumerate(workouts):
+        starts = since + timedelta(days=len(workouts) - 1 - age, hours=1)
+        workout["starts"] = starts.astimezone(UTC).isoformat()
+    workouts[-1]["starts"] = (since - timedelta(days=1)).isoformat()
+    backend.per_page = 3
+    total = len(workouts) + 10  # older workouts exist beyond the ones we must fetch
+    for number, page in enumerate([workouts[:3], workouts[3:]], start=1):
+        rsps.get(
+            f"{backend.api_url}/v1/workouts",
+            json={"workouts": page, "total": total, "page": number, "per_page": 3},
+            match=[
+                _bearer(credentials),
+                matchers.query_param_matcher({"page": str(number), "per_page": "3"}),
+            ],
+        )
+    return len(workouts) - 1
