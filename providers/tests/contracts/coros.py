@@ -1,0 +1,109 @@
+"""COROS's case for the backend contract suite (see README.md here)."""
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from responses import matchers
+
+PAYLOADS = Path(__file__).resolve().parent.parent / "payloads"
+OPEN_ID = "c0a8f3e2b1d94e7f"
+OK = {"result": "0000", "message": "OK"}
+
+CREDENTIALS = {
+    "access_token": "coros-access-contract",
+    "refresh_token": "coros-refresh-contract",
+    "provider_user_id": OPEN_ID,
+}
+
+AUTHORIZE = {"scope": None, "pkce": False, "params": {}}
+
+
+def payload(name):
+    return json.loads((PAYLOADS / name).read_text())
+
+
+def token_exchange(rsps, backend, redirect_uri, code_verifier):
+    rsps.post(
+        backend.token_endpoint,
+        json={
+            "access_token": "coros-access-new",
+            "refresh_token": "coros-refresh-new",
+            "openId": OPEN_ID,
+            "expires_in": 2592000,
+        },
+        match=[
+            matchers.urlencoded_params_matcher(
+                {
+                    "grant_type": "authorization_code",
+                    "code": "auth-code-123",
+                    "redirect_uri": redirect_uri,
+                    "client_id": backend.client_id,
+                    "client_secret": backend.client_secret,
+                }
+            )
+        ],
+    )
+    return {
+        "access_token": "coros-access-new",
+        "refresh_token": "coros-refresh-new",
+        "provider_user_id": OPEN_ID,
+        "expires_in_s": 2592000,
+        "scopes": [],
+    }
+
+
+def refresh(rsps, backend, credentials):
+    """COROS extends the same access token: nothing new comes back (§5.2)."""
+    rsps.post(
+        backend.refresh_endpoint,
+        json=OK,
+        match=[
+            matchers.urlencoded_params_matcher(
+                {
+                    "grant_type": "refresh_token",
+                    "refresh_token": credentials.refresh_token,
+                    "client_id": backend.client_id,
+                    "client_secret": backend.client_secret,
+                }
+            )
+        ],
+    )
+    return {"access_token": None, "refresh_token": None}
+
+
+def account(rsps, backend, credentials):
+    """The token response names the user; fetch_account calls nothing."""
+    return OPEN_ID
+
+
+def after_connect(rsps, backend, credentials):
+    """COROS has no post-connect step."""
+
+
+def revoke(rsps, backend, credentials):
+    rsps.post(
+        backend.revoke_endpoint,
+        json=OK,
+        match=[matchers.urlencoded_params_matcher({"token": credentials.access_token})],
+    )
+
+
+def activities(rsps, backend, credentials, since):
+    """Twenty days back fit one 30-day window, from `since`'s date to today."""
+    listing = payload("coros_workouts.json")
+    rsps.get(
+        f"{backend.api_url}/v2/coros/sport/list",
+        json=listing,
+        match=[
+            matchers.query_param_matcher(
+                {
+                    "token": credentials.access_token,
+                    "openId": credentials.provider_user_id,
+                    "startDate": since.astimezone(UTC).strftime("%Y%m%d"),
+                    "endDate": datetime.now(UTC).strftime("%Y%m%d"),
+                }
+            )
+        ],
+    )
+    return len(listing["data"])
