@@ -164,6 +164,11 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # At DEBUG these log whole token responses and URLs with tokens in the query
+    # (COROS): never below INFO, whatever LOG_LEVEL says.
+    "loggers": {
+        name: {"level": "INFO"} for name in ("requests_oauthlib", "oauthlib", "urllib3")
+    },
 }
 
 # --- Providers ------------------------------------------------------------------------
@@ -302,3 +307,15 @@ if PROVIDER_SANDBOX:
 TOKEN_REFRESH_MARGIN = env.int("TOKEN_REFRESH_MARGIN", default=300)
 # Timeout, in seconds, of every outbound provider request (connect, read).
 PROVIDER_HTTP_TIMEOUT = env.float("PROVIDER_HTTP_TIMEOUT", default=20.0)
+
+# --- Webhooks -------------------------------------------------------------------------
+
+# Strava echoes this in its subscription handshake (hub.verify_token).
+STRAVA_WEBHOOK_VERIFY_TOKEN = env.str("STRAVA_WEBHOOK_VERIFY_TOKEN", default="")
+# Wahoo sends this in every event body (webhook_token); set in Wahoo's portal.
+WAHOO_WEBHOOK_TOKEN = env.str("WAHOO_WEBHOOK_TOKEN", default="")
+# Google Health sends this as a bearer secret in Authorization on every notification.
+FITBIT_WEBHOOK_SECRET = env.str("FITBIT_WEBHOOK_SECRET", default="")
+# The Google Cloud project and subscriber that per-user subscriptions hang under.
+FITBIT_PROJECT_ID = env.str("FITBIT_PROJECT_ID", default="")
+FITBIT_SUBSCRIBER_ID = env.str("FITBIT_SUBSCRIBER_ID", default="")

@@ -252,7 +252,10 @@ class OAuth2Backend:
         raise NotImplementedError
 
     def after_connect(self, credentials, account, user):
-        """Provider-specific step after connecting (Polar's user registration)."""
+        """Provider-specific step after connecting (Polar's user registration).
+
+        May return a profile dict, used when fetch_account had none to give.
+        """
 
     def refresh(self, credentials):
         """A new TokenSet from the refresh token (rotated where the provider does)."""
