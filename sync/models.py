@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from providers.fields import EncryptedTextField
 from providers.models import Provider, ProviderConnection
 from providers.sports import SportType
 
@@ -186,3 +187,91 @@ class Workout(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.scheduled_for:%Y-%m-%d})"
+
+
+class ProviderBudget(models.Model):
+    """One provider's app-wide request allowance, shared by every worker.
+
+    Providers limit requests per application, not per athlete (Strava: 100 reads per
+    15 minutes). Each sync writes back what the rate-limit headers said, and a run does
+    not start (or go on to the next page) while the window is spent.
+    """
+
+    provider = models.CharField(max_length=20, choices=Provider.choices, unique=True)
+    used = models.PositiveIntegerField(default=0)
+    # None: the provider sent no limit we can read, so we do not hold runs back.
+    limit = models.PositiveIntegerField(null=True, blank=True)
+    reset_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "provider_budgets"
+
+    def __str__(self):
+        return f"{self.get_provider_display()} budget {self.used}/{self.limit}"
+
+
+class WebhookStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    PROCESSED = "processed", "Processed"
+    IGNORED = "ignored", "Ignored"
+    FAILED = "failed", "Failed"
+
+
+class WebhookSubscription(models.Model):
+    """Our app-level push subscription at a provider (Strava's one subscription, Polar's
+    one webhook) and the secret the provider hands out only once."""
+
+    provider = models.CharField(max_length=20, choices=Provider.choices, unique=True)
+    external_id = models.CharField(max_length=255)
+    callback_url = models.URLField(max_length=500)
+    signing_secret = EncryptedTextField(blank=True, null=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        db_table = "webhook_subscriptions"
+
+    def __str__(self):
+        return f"{self.get_provider_display()} subscription {self.external_id}"
+
+
+class WebhookEvent(models.Model):
+    """One push notification from a provider, stored before it is processed.
+
+    `dedupe_key` is the event's own id or a hash of its body, so a redelivered event is
+    recognised (the unique constraint) and processed once.
+    """
+
+    provider = models.CharField(max_length=20, choices=Provider.choices)
+    dedupe_key = models.CharField(max_length=128)
+    event_type = models.CharField(max_length=64, blank=True)
+    provider_user_id = models.CharField(max_length=255, blank=True)
+    connection = models.ForeignKey(
+        ProviderConnection,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="webhook_events",
+    )
+    payload = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=20, choices=WebhookStatus.choices, default=WebhookStatus.RECEIVED
+    )
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        db_table = "webhook_events"
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "dedupe_key"], name="webhook_event_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="webhook_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_provider_display()} {self.event_type or 'event'} #{self.pk}"

@@ -154,6 +154,18 @@ TASKS = {
     }
 }
 
+# --- Sync -----------------------------------------------------------------------------
+
+# Durations in seconds. See sync/conf.py for what each one governs.
+SYNC_LOOKBACK = env.int("SYNC_LOOKBACK", default=3 * 24 * 3600)
+SYNC_INTERVAL = env.int("SYNC_INTERVAL", default=3600)
+SYNC_JITTER = env.int("SYNC_JITTER", default=360)
+SYNC_RUN_TIMEOUT = env.int("SYNC_RUN_TIMEOUT", default=1800)
+SYNC_PENDING_GRACE = env.int("SYNC_PENDING_GRACE", default=300)
+SYNC_RETRY_DELAY = env.int("SYNC_RETRY_DELAY", default=30)
+SYNC_MAX_ATTEMPTS = env.int("SYNC_MAX_ATTEMPTS", default=4)
+SYNC_BUDGET_RESERVE = env.float("SYNC_BUDGET_RESERVE", default=0.1)
+
 # --- Logging --------------------------------------------------------------------------
 
 LOGGING = {
@@ -162,12 +174,25 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact": {"()": "trainlytics.logging.RedactSecrets"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # At DEBUG these log whole token responses and URLs with tokens in the query
     # (COROS): never below INFO, whatever LOG_LEVEL says.
     "loggers": {
-        name: {"level": "INFO"} for name in ("requests_oauthlib", "oauthlib", "urllib3")
+        **{
+            name: {"level": "INFO"}
+            for name in ("requests_oauthlib", "oauthlib", "urllib3")
+        },
+        # runserver's access log, through the redacting handler (COROS sends tokens
+        # in query strings; the OAuth callback carries the code).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 

@@ -107,6 +107,8 @@ class GarminBackend(OAuth2Backend):
     client_auth = "body"
     authorize_params = {}
     refresh_margin = 600
+    # Garmin answers 403 for an unknown or invalidated token (providers.md §3.5).
+    reauth_statuses = (401, 403)
     # How much history a first sync asks Garmin to push (three 30-day backfills).
     backfill_days = 90
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from providers import services as connections
 
-from .models import ACTIVE_SYNC_STATUSES, SyncHistory, SyncStatus
+from ..models import ACTIVE_SYNC_STATUSES, SyncHistory, SyncStatus
 
 COUNTERS = (
     "activities_fetched",

@@ -1,0 +1,76 @@
+import threading
+
+import pytest
+from django.db import connection as db_connection
+
+from providers.tests.factories import make_connection
+from sync.models import SyncHistory, SyncStatus, SyncType
+from sync.services import request_sync
+
+from .fakes import raw_page
+
+
+def test_request_sync_enqueues_the_run_only_after_commit(
+    connection, fake_backend, django_capture_on_commit_callbacks
+):
+    fake_backend.pages = [raw_page(1, 2)]
+    with django_capture_on_commit_callbacks() as callbacks:
+        sync = request_sync(connection, SyncType.MANUAL)
+        assert sync.status == SyncStatus.PENDING
+        assert fake_backend.since_seen == []
+    assert len(callbacks) == 1
+    callbacks[0]()
+    sync.refresh_from_db()
+    assert sync.status == SyncStatus.SUCCESS
+    assert sync.activities_created == 2
+
+
+def test_asking_again_returns_the_active_run_and_enqueues_nothing(
+    connection, fake_backend, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = request_sync(connection, SyncType.MANUAL)
+        second = request_sync(connection, SyncType.SCHEDULED)
+    assert second.pk == first.pk
+    assert len(callbacks) == 1
+    assert SyncHistory.objects.count() == 1
+
+
+def test_a_new_run_may_be_requested_once_the_last_one_finished(
+    connection, fake_backend, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = request_sync(connection, SyncType.MANUAL)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = request_sync(connection, SyncType.MANUAL)
+    assert second.pk != first.pk
+    assert SyncHistory.objects.filter(status=SyncStatus.SUCCESS).count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twenty_threads_requesting_one_connection_run_it_exactly_once(
+    user, fake_backend
+):
+    connection = make_connection(user)
+    fake_backend.pages = [raw_page(1, 3)]
+    barrier = threading.Barrier(20)
+    returned = []
+
+    def worker():
+        try:
+            barrier.wait()
+            returned.append(request_sync(connection, SyncType.MANUAL).pk)
+        finally:
+            db_connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    sync = SyncHistory.objects.get()
+    assert returned == [sync.pk] * 20
+    assert sync.status == SyncStatus.SUCCESS
+    assert len(fake_backend.since_seen) == 1
