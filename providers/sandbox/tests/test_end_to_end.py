@@ -1,0 +1,176 @@
+"""Our real backends, connect flow and sync engine against the sandbox over HTTP.
+
+Each test points one provider's settings at the sandbox served by pytest-django's
+live_server, approves the consent page, lets `complete_connection` exchange the
+code, then syncs with `sync_in_foreground` and compares what was stored with the
+sandbox's own generated data.
+"""
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from providers.backends.base import new_code_verifier
+from providers.connect import InsufficientScopesError, complete_connection
+from providers.models import ConnectionStatus
+from providers.registry import get_backend
+from providers.sandbox import data, faults
+from providers.sandbox.garmin import backfill_push_payload, pending_backfills
+from providers.sandbox.models import Fault
+from sync.models import Activity, SyncHistory, SyncStatus
+from sync.services import run_sync, sync_in_foreground
+from trainlytics.settings import sandbox_provider_conf
+
+pytestmark = [
+    pytest.mark.urls("providers.sandbox.tests.urls"),
+    pytest.mark.django_db(transaction=True),
+]
+ATHLETE = data.ATHLETES[1]
+
+
+@pytest.fixture
+def sandbox(live_server, settings, monkeypatch):
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
+
+    def point(slug):
+        providers = dict(settings.PROVIDERS)
+        providers[slug] = sandbox_provider_conf(slug, live_server.url)
+        settings.PROVIDERS = providers
+        return get_backend(slug)
+
+    return point
+
+
+def connect(client, backend, user, athlete=ATHLETE, untick=()):
+    """Walk the real authorize URL through the sandbox consent page (Approve)."""
+    redirect_uri = f"http://testserver/providers/{backend.slug}/callback/"
+    verifier = new_code_verifier()
+    url = backend.authorization_url(redirect_uri, "state-xyz", verifier)
+    parts = urlsplit(url)
+    page = client.get(f"{parts.path}?{parts.query}")
+    assert page.status_code == 200
+    params = dict(parse_qsl(parts.query))
+    granted = [s for s in page.context["requested"] if s not in untick]
+    answer = client.post(
+        f"{parts.path}?{parts.query}",
+        {**params, "decision": "approve", "athlete": athlete.id, "granted": granted},
+    )
+    callback = dict(parse_qsl(urlsplit(answer["Location"]).query))
+    assert callback["state"] == "state-xyz"
+    return complete_connection(
+        user, backend, callback["code"], redirect_uri, verifier, callback
+    )
+
+
+def stored_facts(connection):
+    return [
+        {
+            "start_time": a.start_time,
+            "elapsed_time_s": a.elapsed_time_s,
+            "distance_m": a.distance_m,
+            "sport_type": a.sport_type,
+        }
+        for a in Activity.objects.filter(connection=connection).order_by("start_time")
+    ]
+
+
+@pytest.mark.parametrize("slug", ["strava", "polar", "coros", "wahoo", "fitbit"])
+def test_connect_and_full_sync_store_exactly_the_sandbox_activities(
+    slug, sandbox, client, user
+):
+    connection = connect(client, sandbox(slug), user)
+    assert connection.provider_user_id == data.provider_user_id(slug, ATHLETE)
+
+    run = sync_in_foreground(connection, full=True)
+
+    assert run.status == SyncStatus.SUCCESS
+    expected = data.expected_facts(ATHLETE, slug)
+    assert expected
+    assert stored_facts(connection) == expected
+
+
+def test_garmin_pulls_the_last_day_and_requests_a_backfill_for_the_rest(
+    sandbox, client, user
+):
+    # Connecting runs the initial sync (no `since`): the one to check.
+    connection = connect(client, sandbox("garmin"), user)
+    assert connection.provider_user_id == data.provider_user_id("garmin", ATHLETE)
+    assert "ACTIVITY_EXPORT" in connection.scopes
+
+    run = SyncHistory.objects.get(connection=connection)
+
+    assert run.status == SyncStatus.SUCCESS
+    day_ago = datetime.now(UTC) - timedelta(hours=24)
+    recent = [
+        s for s in data.visible_sessions(ATHLETE, "garmin") if s.uploaded_at >= day_ago
+    ]
+    assert [f["start_time"] for f in stored_facts(connection)] == [
+        s.start for s in recent
+    ]
+    ranges = pending_backfills(ATHLETE.id)
+    assert len(ranges) == 3  # 90 days in 30-day requests
+    pushed = [
+        item
+        for start, end in ranges
+        for item in backfill_push_payload(ATHLETE, start, end)["activities"]
+    ]
+    in_range = [
+        s for s in data.visible_sessions(ATHLETE, "garmin") if s.start >= ranges[0][0]
+    ]
+    assert len(pushed) == len(in_range)
+
+
+def test_strava_athlete_who_unticks_activities_is_refused_at_connect(
+    sandbox, client, user
+):
+    with pytest.raises(InsufficientScopesError) as refused:
+        connect(client, sandbox("strava"), user, untick=("activity:read_all",))
+    assert refused.value.missing == ["activity:read"]
+
+
+def test_rate_limit_fault_ends_the_run_rate_limited(sandbox, client, user):
+    connection = connect(client, sandbox("wahoo"), user)
+    faults.set_fault(ATHLETE.id, Fault.Kind.RATE_LIMITED, True)
+
+    run = sync_in_foreground(connection, full=True)
+
+    assert run.status == SyncStatus.RATE_LIMITED
+    assert run.error_details["kind"] == "rate_limited"
+    retry = SyncHistory.objects.get(connection=connection, status=SyncStatus.PENDING)
+    # Wahoo's X-RateLimit-Reset says 60 s.
+    assert retry.next_attempt_at > datetime.now(UTC) + timedelta(seconds=30)
+
+
+@pytest.mark.parametrize("slug", ["strava", "coros", "fitbit"])
+def test_revoked_token_fault_flags_the_connection_for_reconnect(
+    slug, sandbox, client, user
+):
+    connection = connect(client, sandbox(slug), user)
+    faults.set_fault(ATHLETE.id, Fault.Kind.REVOKED, True)
+
+    run = sync_in_foreground(connection, full=True)
+
+    connection.refresh_from_db()
+    assert run.status == SyncStatus.FAILED
+    assert connection.status == ConnectionStatus.REAUTH_REQUIRED
+
+
+def test_failure_mid_sync_leaves_no_duplicates_after_the_next_run(
+    sandbox, client, user, monkeypatch
+):
+    backend = sandbox("strava")
+    monkeypatch.setattr(type(backend), "per_page", 5)
+    faults.set_fault(ATHLETE.id, Fault.Kind.MID_SYNC, True)
+    # Connecting starts the initial sync, which stores page 1 and fails on page 2.
+    connection = connect(client, backend, user)
+    first = SyncHistory.objects.get(connection=connection)
+    assert first.status == SyncStatus.PENDING  # to be retried
+    assert Activity.objects.filter(connection=connection).count() == 5
+
+    faults.set_fault(ATHLETE.id, Fault.Kind.MID_SYNC, False)
+    SyncHistory.objects.filter(pk=first.pk).update(next_attempt_at=None)
+    second = run_sync(first.pk)
+
+    assert second.status == SyncStatus.SUCCESS
+    assert stored_facts(connection) == data.expected_facts(ATHLETE, "strava")
