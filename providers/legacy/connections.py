@@ -1,0 +1,319 @@
+"""Legacy `strava_connections` + `user_connections` -> ProviderConnection.
+
+Two passes. The first reads a few columns of every row and decides, as a pure
+function, which row wins each (user, provider) and each provider account; the second
+streams the winners' full rows (tokens included) in batches and writes them.
+Connections are written in bulk, not through `services.upsert_connection`: that
+announces each new connection (sync then enqueues an initial sync), and tens of
+thousands of simultaneous first syncs would only meet Strava's rate limit (providers.md
+§2.6). The athlete's next sync or reconnect picks them up.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import IntegrityError, transaction
+from django.utils.crypto import salted_hmac
+
+from ..backends.base import split_scopes
+from ..models import ConnectionStatus, Provider, ProviderConnection
+from .source import aware_from_epoch
+
+STRAVA, OTHERS = "strava_connections", "user_connections"
+CANDIDATE_SQL = {
+    STRAVA: "SELECT id, user_id, 'strava' AS provider, strava_athlete_id::text AS"
+    " account, coalesce(btrim(access_token), '') <> '' AS usable,"
+    " extract(epoch FROM updated_at)::float8 AS updated_at FROM strava_connections",
+    OTHERS: "SELECT id, user_id, provider, coalesce(nullif(btrim(provider_user_id),"
+    " ''), CASE jsonb_typeof(profile) WHEN 'object' THEN profile->>'id' END) AS"
+    " account, coalesce(btrim(access_token), '') <> '' AS usable,"
+    " extract(epoch FROM updated_at)::float8 AS updated_at FROM user_connections",
+}
+ROW_SQL = {
+    STRAVA: "SELECT id, user_id, 'strava' AS provider, access_token, refresh_token,"
+    " expires_at::float8 AS expires_at, scope, athlete AS profile, true AS is_active,"
+    " extract(epoch FROM created_at)::float8 AS created_at, md5(c::text) AS digest"
+    " FROM strava_connections c",
+    OTHERS: "SELECT id, user_id, provider, access_token, refresh_token,"
+    " extract(epoch FROM token_expires_at)::float8 AS expires_at, NULL AS scope,"
+    " profile, is_active, extract(epoch FROM connected_at)::float8 AS created_at,"
+    " md5(c::text) AS digest FROM user_connections c",
+}
+# Anything outside these years is junk ("valid until 9999", 0); such tokens are stored
+# as long expired, so the first use refreshes them (tokens.py refreshes nothing whose
+# expiry is unknown).
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+EXPIRED = datetime(1970, 1, 1, tzinfo=UTC)
+FITBIT_DETAIL = "Fitbit now runs on Google Health: please reconnect."
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    table: str
+    id: int
+    user: int | None  # the target user, None when the legacy owner was not imported
+    provider: str | None  # normalised; None when no provider at all
+    raw_provider: str
+    account: str | None
+    usable: bool
+    updated_at: float
+
+
+def normalise_provider(text):
+    value = (text or "").strip().lower()
+    return value if value in Provider.values else None
+
+
+def choose_connections(candidates):
+    """(winning (table, id) -> Candidate, [(table, id, reason, detail)] skipped).
+
+    For each (user, provider) the most recently updated usable row wins; a row without
+    an access token never overrides a usable one. A provider account found on two users
+    stays with the most recently updated row.
+    """
+    skipped, groups = [], {}
+    for c in candidates:
+        reason = _unusable_reason(c)
+        if reason:
+            skipped.append((c.table, c.id, reason, ""))
+        else:
+            groups.setdefault((c.user, c.provider), []).append(c)
+    winners = {}
+    for group in groups.values():
+        group.sort(key=_recency, reverse=True)
+        best = next((c for c in group if c.usable), None)
+        for c in group:
+            if best is None:
+                skipped.append((c.table, c.id, "no usable access token", ""))
+            elif c is not best:
+                skipped.append((c.table, c.id, *_loss(c, best)))
+        if best is not None:
+            winners.setdefault((best.provider, best.account), []).append(best)
+    chosen = {}
+    for holders in winners.values():
+        holders.sort(key=_recency, reverse=True)
+        chosen[(holders[0].table, holders[0].id)] = holders[0]
+        for c in holders[1:]:
+            detail = f"kept by {holders[0].table} id={holders[0].id}, updated later"
+            skipped.append(
+                (c.table, c.id, "provider account also linked to another user", detail)
+            )
+    return chosen, skipped
+
+
+def _unusable_reason(c):
+    if c.user is None:
+        return "owner not imported"
+    if c.provider is None:
+        return f"unknown provider {c.raw_provider!r}"
+    if not c.account:
+        return "no provider user id"
+    return ""
+
+
+def _recency(c):
+    return (c.updated_at, c.table, c.id)
+
+
+def _loss(c, best):
+    detail = f"{best.table} id={best.id} imported"
+    if not c.usable:
+        return "no usable access token", detail
+    return "older row for the same user and provider", detail
+
+
+def legacy_expiry(epoch):
+    """(aware expiry, problem or "") from legacy epoch seconds."""
+    when = aware_from_epoch(epoch)
+    if epoch is None:
+        return EXPIRED, "no token expiry; stored as expired so the next use refreshes"
+    if when is None or not EARLIEST <= when < LATEST:
+        return EXPIRED, (
+            f"impossible token expiry {epoch:.0f}; stored as expired so the next "
+            "use refreshes"
+        )
+    return when, ""
+
+
+def legacy_profile(value):
+    """(profile dict, problem or "") from whatever JSON the legacy column holds."""
+    if value is None:
+        return {}, ""
+    if isinstance(value, str):
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            decoded = None
+        if isinstance(decoded, dict):
+            return decoded, ""
+    if isinstance(value, dict):
+        return value, ""
+    return {"legacy_value": value}, "profile is not a JSON object; kept as legacy_value"
+
+
+def connection_fields(row, table):
+    """(model field values, [problems]) for one winning legacy row."""
+    expires_at, expiry_problem = legacy_expiry(row["expires_at"])
+    profile, profile_problem = legacy_profile(row["profile"])
+    # The marker tells a re-run that this row came from here and from which version
+    # of the legacy row; an HMAC, so no token fingerprint is stored.
+    digest = salted_hmac(
+        "providers.legacy.connection", row["digest"], algorithm="sha256"
+    ).hexdigest()
+    profile = {**profile, "legacy_import": {"table": table, "id": row["id"]}}
+    profile["legacy_import"]["digest"] = digest
+    provider = normalise_provider(row["provider"])
+    fields = {
+        "access_token": row["access_token"].strip(),
+        "refresh_token": (row["refresh_token"] or "").strip() or None,
+        "token_expires_at": expires_at,
+        "scopes": split_scopes(row["scope"]),
+        "provider_profile": profile,
+        "status": ConnectionStatus.ACTIVE,
+        "status_detail": "",
+        "is_active": row["is_active"],
+    }
+    problems = [p for p in (expiry_problem, profile_problem) if p]
+    if provider == Provider.FITBIT:
+        # providers.md §7.6: the Fitbit Web API and its OAuth are switched off.
+        fields["status"] = ConnectionStatus.REAUTH_REQUIRED
+        fields["status_detail"] = FITBIT_DETAIL
+        problems.append("legacy Fitbit tokens are dead; imported as needing reconnect")
+    return fields, problems
+
+
+def marker_of(connection):
+    profile = connection.provider_profile
+    return profile.get("legacy_import") if isinstance(profile, dict) else None
+
+
+def plan_connection(candidate, fields, current, account_holder):
+    """("create" | "update" | "unchanged" | "skip", reason) against the target rows.
+
+    `current` is the user's connection to that provider in the new database (or None),
+    `account_holder` the user id already holding that provider account (or None).
+    A connection made (or reconnected) in the new app carries no marker and is kept:
+    its tokens are newer than anything in the legacy database.
+    """
+    if account_holder is not None and account_holder != candidate.user:
+        return "skip", "provider account already linked to another user"
+    if current is None:
+        return "create", ""
+    marker = marker_of(current)
+    if not marker:
+        return "skip", "already connected in the new app; kept"
+    if marker == fields["provider_profile"]["legacy_import"]:
+        return "unchanged", ""
+    return "update", ""
+
+
+def candidates(source, user_map, batch_size):
+    for table, sql in CANDIDATE_SQL.items():
+        for rows in source.batches(sql, batch_size * 10):
+            for r in rows:
+                yield Candidate(
+                    table=table,
+                    id=r["id"],
+                    user=user_map.get(r["user_id"]),
+                    provider=normalise_provider(r["provider"]),
+                    raw_provider=r["provider"],
+                    account=(r["account"] or "").strip() or None,
+                    usable=r["usable"],
+                    updated_at=r["updated_at"] or 0.0,
+                )
+
+
+def import_connections(source, report, user_map, batch_size):
+    chosen, skipped = choose_connections(candidates(source, user_map, batch_size))
+    for table in ROW_SQL:
+        report.start(table, source.count(table))
+    for table, row_id, reason, detail in skipped:
+        report.skip(table, row_id, reason, detail)
+    for table, sql in ROW_SQL.items():
+        for rows in source.batches(sql, batch_size):
+            winners = [
+                (r, chosen[table, r["id"]]) for r in rows if (table, r["id"]) in chosen
+            ]
+            with transaction.atomic():
+                _write_batch(table, winners, report)
+            report.advance(table, len(rows))
+        report.progress(table)
+
+
+def _write_batch(table, winners, report):
+    users = {c.user for _, c in winners}
+    current = {
+        (conn.user_id, conn.provider): conn
+        for conn in ProviderConnection.objects.filter(user_id__in=users).only(
+            "id", "user_id", "provider", "provider_user_id", "provider_profile"
+        )
+    }
+    holders = _account_holders({(c.provider, c.account) for _, c in winners})
+    new = []
+    for row, c in winners:
+        fields, problems = connection_fields(row, table)
+        existing = current.get((c.user, c.provider))
+        action, reason = plan_connection(
+            c, fields, existing, holders.get((c.provider, c.account))
+        )
+        if action == "skip":
+            report.skip(table, row["id"], reason)
+            continue
+        if action == "unchanged":
+            report.count(table, "unchanged")
+            continue
+        for problem in problems:
+            report.note("fixed", table, row["id"], problem)
+        fields["provider_user_id"] = c.account
+        if action == "update":
+            _update(existing, fields)
+            report.count(table, "updated")
+        else:
+            created_at = aware_from_epoch(row["created_at"])
+            extra = {"created_at": created_at} if created_at else {}
+            new.append(
+                ProviderConnection(
+                    user_id=c.user, provider=c.provider, **fields, **extra
+                )
+            )
+    legacy_ids = {(c.user, c.provider): r["id"] for r, c in winners}
+    _create(table, new, legacy_ids, report)
+
+
+def _account_holders(keys):
+    holders = {}
+    for provider in {p for p, _ in keys}:
+        accounts = [a for p, a in keys if p == provider]
+        holders.update(
+            ((provider, account), user_id)
+            for account, user_id in ProviderConnection.objects.filter(
+                provider=provider, provider_user_id__in=accounts
+            ).values_list("provider_user_id", "user_id")
+        )
+    return holders
+
+
+def _update(connection, fields):
+    for name, value in fields.items():
+        setattr(connection, name, value)
+    connection.save(update_fields=[*fields, "updated_at"])
+
+
+def _create(table, new, legacy_ids, report):
+    try:
+        with transaction.atomic():
+            ProviderConnection.objects.bulk_create(new)
+        report.count(table, "created", len(new))
+        return
+    except IntegrityError:
+        pass  # a connection was made in the new app meanwhile; go row by row
+    for connection in new:
+        try:
+            with transaction.atomic():
+                connection.save()
+            report.count(table, "created")
+        except IntegrityError:
+            row_id = legacy_ids[connection.user_id, connection.provider]
+            report.skip(table, row_id, "conflicts with a new connection")

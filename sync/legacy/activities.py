@@ -1,0 +1,187 @@
+"""Legacy `activities` -> Activity, normalised exactly as the Strava sync does.
+
+Each legacy row is turned into a Strava SummaryActivity-shaped dict built from the
+typed columns only (they are the truth; `raw` holds junk), then goes through
+`normalize_strava_activity`, the function the sync itself uses (providers.md §2.5).
+`activity_data` is that Strava-shaped dict plus the whole legacy row under "legacy"
+(with an md5 of it, so a re-run can tell an unchanged row). The natural key is the
+sync's, ("strava", str(strava_activity_id)): a later sync updates the imported row.
+A row the sync has already refreshed (no "legacy" key) is left alone.
+"""
+
+import math
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from providers.backends.strava import normalize_strava_activity
+from providers.errors import MalformedPayloadError
+from providers.legacy.source import aware_from_epoch
+
+from ..models import Activity
+from ..services.activities import DATA_FIELDS, upsert_activities
+
+TABLE = "activities"
+ACTIVITIES_SQL = (
+    "SELECT id, user_id, strava_activity_id, name, type,"
+    " extract(epoch FROM start_date)::float8 AS start_date, timezone, utc_offset,"
+    " distance, moving_time, elapsed_time, total_elevation_gain, average_heartrate,"
+    " max_heartrate, calories, raw, extract(epoch FROM created_at)::float8 AS"
+    " created_at, md5(a::text) AS digest FROM activities a"
+)
+METRICS = (
+    "distance",
+    "total_elevation_gain",
+    "average_heartrate",
+    "max_heartrate",
+    "calories",
+)
+DURATIONS = ("moving_time", "elapsed_time")
+MAX_OFFSET_S = 18 * 3600  # the widest UTC offset ISO 8601 allows
+
+
+def _iso(when):
+    return when.isoformat().replace("+00:00", "Z")
+
+
+def strava_shape(row):
+    """(SummaryActivity-shaped dict, [problems]) from the typed legacy columns."""
+    start = aware_from_epoch(row["start_date"])
+    if start is None:
+        raise MalformedPayloadError(f"impossible start_date {row['start_date']}")
+    problems = []
+    shaped = {
+        "id": row["strava_activity_id"],
+        "name": row["name"] or "",
+        "sport_type": row["type"] or "",
+        "type": row["type"] or "",
+        "start_date": _iso(start),
+        "timezone": row["timezone"],
+        "utc_offset": row["utc_offset"],
+    }
+    for column in METRICS:
+        value = row[column]
+        if value is not None and not math.isfinite(value):
+            problems.append(f"{column} is {value}; stored as missing")
+            value = None
+        shaped[column] = value
+    for column in DURATIONS:
+        value = row[column]
+        if value is not None and value < 0:
+            problems.append(f"negative {column}; stored as missing")
+            value = None
+        shaped[column] = value
+    offset = row["utc_offset"]
+    if offset is not None and abs(offset) > MAX_OFFSET_S:
+        problems.append(f"impossible utc_offset {offset}; stored as missing")
+        shaped["utc_offset"] = offset = None
+    if offset is not None:
+        # Strava's local wall time, wrongly suffixed "Z" like the real API (§2.5).
+        local = start.replace(tzinfo=None) + timedelta(seconds=offset)
+        shaped["start_date_local"] = local.isoformat() + "Z"
+    shaped["has_heartrate"] = shaped["average_heartrate"] is not None
+    return shaped, problems
+
+
+def legacy_row(row):
+    """The legacy row as JSON, timestamps as ISO strings and its md5 alongside."""
+    data = {key: value for key, value in row.items() if key != "digest"}
+    for key in ("start_date", "created_at"):
+        when = aware_from_epoch(row[key])
+        data[key] = _iso(when) if when else None
+    for column in METRICS:
+        if data[column] is not None and not math.isfinite(data[column]):
+            data[column] = str(data[column])  # JSON has no NaN or Infinity
+    data["md5"] = row["digest"]
+    return data
+
+
+def normalise(row):
+    """(ActivityData, [problems]); MalformedPayloadError when the row is unusable."""
+    shaped, problems = strava_shape(row)
+    data = normalize_strava_activity(shaped)
+    data.activity_data = {**shaped, "legacy": legacy_row(row)}
+    return data, problems
+
+
+def plan_activity(existing, user_id, connection_id, digest):
+    """ "create" | "update" | "unchanged" | "synced" for one row against the target.
+
+    `existing` is (user_id, connection_id, legacy md5) of the stored row, or None.
+    """
+    if existing is None:
+        return "create"
+    if existing[2] is None:
+        return "synced"
+    return "unchanged" if existing == (user_id, connection_id, digest) else "update"
+
+
+def import_activities(source, report, user_map, strava_connections, batch_size):
+    """Import every legacy activity; `strava_connections`: user id -> connection id."""
+    report.start(TABLE, source.count(TABLE))
+    for rows in source.batches(ACTIVITIES_SQL, batch_size):
+        _import_batch(rows, report, user_map, strava_connections)
+        report.advance(TABLE, len(rows))
+    report.progress(TABLE)
+
+
+def _import_batch(rows, report, user_map, strava_connections):
+    ids = [str(r["strava_activity_id"]) for r in rows]
+    existing = {
+        pid: (user_id, conn_id, digest)
+        for pid, user_id, conn_id, digest in Activity.objects.filter(
+            provider="strava", provider_activity_id__in=ids
+        ).values_list(
+            "provider_activity_id",
+            "user_id",
+            "connection_id",
+            "activity_data__legacy__md5",
+        )
+    }
+    now = timezone.now()
+    writes, created = [], 0
+    for row in rows:
+        user_id = user_map.get(row["user_id"])
+        if user_id is None:
+            report.skip(TABLE, row["id"], "owner not imported")
+            continue
+        conn_id = strava_connections.get(user_id)
+        action = plan_activity(
+            existing.get(str(row["strava_activity_id"])),
+            user_id,
+            conn_id,
+            row["digest"],
+        )
+        if action == "synced":
+            report.tally(TABLE, "unchanged", "kept the copy synced from Strava")
+            continue
+        if action == "unchanged":
+            report.count(TABLE, "unchanged")
+            continue
+        try:
+            data, problems = normalise(row)
+        except MalformedPayloadError as exc:
+            report.skip(TABLE, row["id"], str(exc))
+            continue
+        for problem in problems:
+            report.note("fixed", TABLE, row["id"], problem)
+        writes.append(_activity(data, user_id, conn_id, row, now))
+        created += action == "create"
+    with transaction.atomic():
+        upsert_activities("strava", writes)
+    report.count(TABLE, "created", created)
+    report.count(TABLE, "updated", len(writes) - created)
+
+
+def _activity(data, user_id, connection_id, row, now):
+    values = {name: getattr(data, name) for name in DATA_FIELDS}
+    values["name"] = values["name"][:255]
+    return Activity(
+        user_id=user_id,
+        connection_id=connection_id,
+        provider="strava",
+        created_at=aware_from_epoch(row["created_at"]) or now,
+        updated_at=now,
+        **values,
+    )

@@ -1,0 +1,132 @@
+"""Legacy `sync_logs` -> SyncHistory runs of the user's Strava connection.
+
+`ok` becomes success, `error` failed with its message, `running` (which never
+finished: the old worker died) failed "interrupted". A log is identified on re-runs by
+`error_details["legacy_sync_log_id"]`; the imported ids are read once per run, so no
+index or migration is needed. Logs of users without a Strava connection are skipped.
+"""
+
+import re
+
+from django.db import transaction
+
+from providers.legacy.source import aware_from_epoch
+
+from ..models import SyncHistory, SyncStatus, SyncType
+
+TABLE = "sync_logs"
+SYNC_LOGS_SQL = (
+    "SELECT id, user_id, extract(epoch FROM started_at)::float8 AS started_at,"
+    " extract(epoch FROM finished_at)::float8 AS finished_at, status,"
+    " activities_synced, error, md5(s::text) AS digest FROM sync_logs s"
+)
+STATUSES = {"ok": SyncStatus.SUCCESS, "error": SyncStatus.FAILED}
+INTERRUPTED = "interrupted"
+UPDATE_FIELDS = [
+    "connection",
+    "status",
+    "started_at",
+    "completed_at",
+    "duration_s",
+    "activities_fetched",
+    "error_message",
+    "error_details",
+]
+# The old worker logged request URLs and headers in its errors; tokens stop here.
+SECRET = re.compile(
+    r"((?:access_token|refresh_token|code|client_secret)=)[^&\s\"']+"
+    r"|(Bearer\s+)[\w.~+/-]+=*",
+    re.IGNORECASE,
+)
+
+
+def scrub(message):
+    return SECRET.sub(lambda m: (m.group(1) or m.group(2)) + "***", message or "")
+
+
+def history_fields(row):
+    """(SyncHistory field values or None when unusable, problem) for one legacy log."""
+    started = aware_from_epoch(row["started_at"])
+    if started is None:
+        return None, f"impossible started_at {row['started_at']}"
+    status = (row["status"] or "").strip().lower()
+    finished = aware_from_epoch(row["finished_at"])
+    fields = {
+        "sync_type": SyncType.SCHEDULED,  # the old app only synced on a timer
+        "created_at": started,
+        "started_at": started,
+        "completed_at": finished,
+        "duration_s": (finished - started).total_seconds() if finished else None,
+        "activities_fetched": max(row["activities_synced"] or 0, 0),
+        "error_message": "",
+        "error_details": {"legacy_sync_log_id": row["id"], "legacy_md5": row["digest"]},
+    }
+    if status == "running":
+        fields.update(status=SyncStatus.FAILED, error_message=INTERRUPTED)
+    elif status in STATUSES:
+        fields["status"] = STATUSES[status]
+        if status == "error":
+            fields["error_message"] = scrub(row["error"]) or "failed"
+    else:
+        return None, f"unknown status {row['status']!r}"
+    return fields, ""
+
+
+def imported_logs():
+    """{legacy id: (SyncHistory pk, legacy md5, connection id)} already imported."""
+    return {
+        legacy_id: (pk, digest, conn_id)
+        for pk, legacy_id, digest, conn_id in SyncHistory.objects.filter(
+            error_details__has_key="legacy_sync_log_id"
+        ).values_list(
+            "pk",
+            "error_details__legacy_sync_log_id",
+            "error_details__legacy_md5",
+            "connection_id",
+        )
+    }
+
+
+def import_sync_logs(source, report, user_map, strava_connections, batch_size):
+    """Import every legacy sync log; `strava_connections`: user id -> connection id."""
+    report.start(TABLE, source.count(TABLE))
+    done = imported_logs()
+    for rows in source.batches(SYNC_LOGS_SQL, batch_size):
+        with transaction.atomic():
+            _import_batch(rows, report, user_map, strava_connections, done)
+        report.advance(TABLE, len(rows))
+    report.progress(TABLE)
+
+
+def _import_batch(rows, report, user_map, strava_connections, done):
+    new, changed = [], []
+    for row in rows:
+        conn_id = strava_connections.get(user_map.get(row["user_id"]))
+        if conn_id is None:
+            report.skip(TABLE, row["id"], "no Strava connection for this user")
+            continue
+        previous = done.get(row["id"])
+        if previous and previous[1:] == (row["digest"], conn_id):
+            report.count(TABLE, "unchanged")
+            continue
+        fields, problem = history_fields(row)
+        if fields is None:
+            report.skip(TABLE, row["id"], problem)
+            continue
+        run = SyncHistory(connection_id=conn_id, **fields)
+        if previous:
+            run.pk = previous[0]
+            changed.append(run)
+        else:
+            new.append(run)
+    SyncHistory.objects.bulk_create(new)
+    if changed:
+        SyncHistory.objects.bulk_update(changed, UPDATE_FIELDS)
+    for run in new + changed:
+        done[run.error_details["legacy_sync_log_id"]] = (
+            run.pk,
+            run.error_details["legacy_md5"],
+            run.connection_id,
+        )
+    report.count(TABLE, "created", len(new))
+    report.count(TABLE, "updated", len(changed))
