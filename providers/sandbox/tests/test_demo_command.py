@@ -2,8 +2,22 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import CommandError
 
 from .helpers import call
+
+
+@pytest.fixture(autouse=True)
+def sandbox_on(settings):
+    settings.PROVIDER_SANDBOX = True
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_run_without_the_sandbox(settings):
+    settings.PROVIDER_SANDBOX = False
+    with pytest.raises(CommandError, match="PROVIDER_SANDBOX"):
+        call("sandbox_demo")
+    assert not get_user_model().objects.exists()
 
 
 @pytest.mark.django_db

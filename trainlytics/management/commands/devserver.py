@@ -20,6 +20,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, addrport, no_worker, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        if settings.PROVIDER_SANDBOX:
+            call_command("sandbox_demo")  # creates the demo athlete, prints the login
         worker = None if no_worker else self._start_worker()
         try:
             call_command("runserver", addrport, use_reloader=False)
