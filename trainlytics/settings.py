@@ -94,9 +94,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Throttle counters live in the cache: with several web processes, give them a shared
+# one, e.g. CACHE_URL=dbcache://trainlytics_cache (after `manage.py createcachetable`).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 # --- Users ----------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "trainlytics.User"
+# Login throttling: this many failures per (account, address) within the window.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=900)
+# Per-user request rate of the JSON API ("<count>/<s|m|h>").
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="600/m")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,11 +1,9 @@
 """One suite every registered backend passes (cases in providers/tests/contracts/)."""
 
-import importlib
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-import responses
 
 from providers.backends.base import (
     ActivityData,
@@ -14,7 +12,7 @@ from providers.backends.base import (
 )
 from providers.errors import ReauthRequiredError
 from providers.http import make_session
-from providers.registry import BACKENDS, get_backend
+from providers.registry import BACKENDS
 from providers.sports import SportType
 
 SLUGS = [str(slug) for slug in BACKENDS]
@@ -22,30 +20,9 @@ REDIRECT = "https://app.example.com/providers/{slug}/callback/"
 VERIFIER = "v" * 64
 
 
-@pytest.fixture(params=SLUGS)
-def slug(request):
-    return request.param
-
-
-@pytest.fixture
-def backend(slug):
-    return get_backend(slug)
-
-
-@pytest.fixture
-def case(slug):
-    return importlib.import_module(f"providers.tests.contracts.{slug}")
-
-
 @pytest.fixture
 def credentials(case):
     return Credentials(**case.CREDENTIALS)
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
-        yield mock
 
 
 def test_registry_lists_every_provider_once():

@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 import requests
-import responses
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,33 +35,6 @@ SLUGS = [str(slug) for slug in BACKENDS]
 SCOPED_SLUGS = [slug for slug in SLUGS if backend_class(slug).required_scopes]
 
 # -- fixtures ------------------------------------------------------------------------
-
-
-@pytest.fixture(params=SLUGS)
-def slug(request):
-    return request.param
-
-
-@pytest.fixture
-def backend(slug):
-    return get_backend(slug)
-
-
-@pytest.fixture
-def case(slug):
-    return load_case(slug)
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
-        yield mock
-
-
-@pytest.fixture
-def athlete(client, user):
-    client.force_login(user)
-    return client
 
 
 # -- happy path and reconnect ----------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from urllib.parse import parse_qs, urlparse
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -14,17 +13,6 @@ from providers.tests.factories import make_connection
 from providers.tests.flow import load_case, redirect_uri
 
 SLUGS = [str(slug) for slug in BACKENDS]
-
-
-@pytest.fixture(params=SLUGS)
-def slug(request):
-    return request.param
-
-
-@pytest.fixture
-def athlete(client, user):
-    client.force_login(user)
-    return client
 
 
 def connect_url(slug):

@@ -4,7 +4,6 @@ import logging
 from datetime import timedelta
 
 import pytest
-import responses
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,33 +15,6 @@ from providers.tests.factories import make_connection
 from providers.tests.flow import answer_with, flashed, load_case
 
 SLUGS = [str(slug) for slug in BACKENDS]
-
-
-@pytest.fixture(params=SLUGS)
-def slug(request):
-    return request.param
-
-
-@pytest.fixture
-def backend(slug):
-    return get_backend(slug)
-
-
-@pytest.fixture
-def case(slug):
-    return load_case(slug)
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
-        yield mock
-
-
-@pytest.fixture
-def athlete(client, user):
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

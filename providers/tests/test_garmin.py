@@ -3,7 +3,6 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import responses
 from responses import matchers
 
 from providers.backends.base import Credentials, TokenSet
@@ -25,12 +24,6 @@ def backend():
 @pytest.fixture
 def credentials():
     return Credentials(**CREDENTIALS)
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock() as mock:
-        yield mock
 
 
 def epoch(value):

@@ -8,7 +8,6 @@ import logging
 from datetime import timedelta
 
 import pytest
-import responses
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,28 +29,11 @@ from providers.tokens import get_access_token
 SLUGS = [str(slug) for slug in BACKENDS]
 
 
-@pytest.fixture(params=SLUGS)
-def slug(request):
-    return request.param
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
-        yield mock
-
-
 @pytest.fixture
 def logs(caplog):
     caplog.set_level(logging.INFO)
     caplog.set_level(logging.DEBUG, logger="providers")
     return caplog
-
-
-@pytest.fixture
-def athlete(client, user):
-    client.force_login(user)
-    return client
 
 
 def secrets_of(slug, *tokens):

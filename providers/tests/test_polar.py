@@ -3,7 +3,6 @@
 from datetime import UTC, datetime
 
 import pytest
-import responses
 from responses import matchers
 
 from providers.backends.base import Credentials
@@ -35,12 +34,6 @@ def backend():
 @pytest.fixture
 def credentials():
     return Credentials(**CREDENTIALS)
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock() as mock:
-        yield mock
 
 
 def exercise(exercise_id):

@@ -24,12 +24,6 @@ SLUGS = [str(slug) for slug in BACKENDS]
 REFRESHING = [slug for slug in SLUGS if load_case(slug).CREDENTIALS["refresh_token"]]
 
 
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
-        yield mock
-
-
 def expiring(slug, seconds=60, **fields):
     case = load_case(slug)
     return make_connection(

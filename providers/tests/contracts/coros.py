@@ -1,12 +1,11 @@
 """COROS's case for the backend contract suite (see README.md here)."""
 
-import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 from responses import matchers
 
-PAYLOADS = Path(__file__).resolve().parent.parent / "payloads"
+from .common import code_grant, payload, refresh_grant
+
 OPEN_ID = "c0a8f3e2b1d94e7f"
 OK = {"result": "0000", "message": "OK"}
 
@@ -19,10 +18,6 @@ CREDENTIALS = {
 AUTHORIZE = {"scope": None, "pkce": False, "params": {}}
 
 
-def payload(name):
-    return json.loads((PAYLOADS / name).read_text())
-
-
 def token_exchange(rsps, backend, redirect_uri, code_verifier):
     rsps.post(
         backend.token_endpoint,
@@ -32,17 +27,7 @@ def token_exchange(rsps, backend, redirect_uri, code_verifier):
             "openId": OPEN_ID,
             "expires_in": 2592000,
         },
-        match=[
-            matchers.urlencoded_params_matcher(
-                {
-                    "grant_type": "authorization_code",
-                    "code": "auth-code-123",
-                    "redirect_uri": redirect_uri,
-                    "client_id": backend.client_id,
-                    "client_secret": backend.client_secret,
-                }
-            )
-        ],
+        match=[code_grant(backend, redirect_uri)],
     )
     return {
         "access_token": "coros-access-new",
@@ -58,16 +43,7 @@ def refresh(rsps, backend, credentials):
     rsps.post(
         backend.refresh_endpoint,
         json=OK,
-        match=[
-            matchers.urlencoded_params_matcher(
-                {
-                    "grant_type": "refresh_token",
-                    "refresh_token": credentials.refresh_token,
-                    "client_id": backend.client_id,
-                    "client_secret": backend.client_secret,
-                }
-            )
-        ],
+        match=[refresh_grant(backend, credentials)],
     )
     return {"access_token": None, "refresh_token": None}
 

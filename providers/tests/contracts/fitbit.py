@@ -1,12 +1,11 @@
 """Fitbit's (Google Health API) case for the backend contract suite."""
 
-import json
 from datetime import UTC
-from pathlib import Path
 
 from responses import matchers
 
-PAYLOADS = Path(__file__).resolve().parent.parent / "payloads"
+from .common import bearer, code_grant, payload, refresh_grant
+
 SCOPE = "https://www.googleapis.com/auth/googlehealth.activity_and_fitness.readonly"
 LIST_PATH = "/v4/users/me/dataTypes/exercise/dataPoints"
 
@@ -27,16 +26,6 @@ AUTHORIZE = {
 }
 
 
-def _payload(name):
-    return json.loads((PAYLOADS / name).read_text())
-
-
-def _bearer(credentials):
-    return matchers.header_matcher(
-        {"Authorization": f"Bearer {credentials.access_token}"}
-    )
-
-
 def token_exchange(rsps, backend, redirect_uri, code_verifier):
     rsps.post(
         backend.token_endpoint,
@@ -47,17 +36,7 @@ def token_exchange(rsps, backend, redirect_uri, code_verifier):
             "scope": SCOPE,
             "token_type": "Bearer",
         },
-        match=[
-            matchers.urlencoded_params_matcher(
-                {
-                    "grant_type": "authorization_code",
-                    "code": "auth-code-123",
-                    "redirect_uri": redirect_uri,
-                    "client_id": backend.client_id,
-                    "client_secret": backend.client_secret,
-                }
-            )
-        ],
+        match=[code_grant(backend, redirect_uri)],
     )
     return {
         "access_token": "fitbit-access-new",
@@ -78,26 +57,17 @@ def refresh(rsps, backend, credentials):
             "scope": SCOPE,
             "token_type": "Bearer",
         },
-        match=[
-            matchers.urlencoded_params_matcher(
-                {
-                    "grant_type": "refresh_token",
-                    "refresh_token": credentials.refresh_token,
-                    "client_id": backend.client_id,
-                    "client_secret": backend.client_secret,
-                }
-            )
-        ],
+        match=[refresh_grant(backend, credentials)],
     )
     return {"access_token": "fitbit-access-refreshed", "refresh_token": None}
 
 
 def account(rsps, backend, credentials):
-    identity = _payload("fitbit_identity.json")
+    identity = payload("fitbit_identity.json")
     rsps.get(
         f"{backend.api_url}/v4/users/me/identity",
         json=identity,
-        match=[_bearer(credentials)],
+        match=[bearer(credentials)],
     )
     return identity["healthUserId"]
 
@@ -117,7 +87,7 @@ def revoke(rsps, backend, credentials):
 
 
 def activities(rsps, backend, credentials, since):
-    points = _payload("fitbit_exercises.json")
+    points = payload("fitbit_exercises.json")
     start = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     query = {
         "pageSize": str(backend.page_size),
@@ -131,6 +101,6 @@ def activities(rsps, backend, credentials, since):
         rsps.get(
             f"{backend.api_url}{LIST_PATH}",
             json=body,
-            match=[_bearer(credentials), matchers.query_param_matcher(params)],
+            match=[bearer(credentials), matchers.query_param_matcher(params)],
         )
     return len(points)

@@ -1,12 +1,10 @@
 """Garmin's case for the backend contract suite (see README.md here)."""
 
 import json
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from responses import matchers
+from .common import bearer, code_grant, payload, refresh_grant
 
-PAYLOADS = Path(__file__).resolve().parent.parent / "payloads"
 # Garmin's token `scope` is a fixed partner string, not the user's permissions (§3.1).
 TOKEN_SCOPE = "PARTNER_WRITE PARTNER_READ CONNECT_READ CONNECT_WRITE"
 PERMISSIONS = ["ACTIVITY_EXPORT", "HEALTH_EXPORT"]
@@ -18,16 +16,6 @@ CREDENTIALS = {
 }
 
 AUTHORIZE = {"scope": None, "pkce": True, "params": {}}
-
-
-def payload(name):
-    return json.loads((PAYLOADS / name).read_text())
-
-
-def bearer(credentials):
-    return matchers.header_matcher(
-        {"Authorization": f"Bearer {credentials.access_token}"}
-    )
 
 
 def token_response(access, refresh):
@@ -46,18 +34,7 @@ def token_exchange(rsps, backend, redirect_uri, code_verifier):
     rsps.post(
         backend.token_endpoint,
         json=token_response("garmin-access-new", "garmin-refresh-new"),
-        match=[
-            matchers.urlencoded_params_matcher(
-                {
-                    "grant_type": "authorization_code",
-                    "code": "auth-code-123",
-                    "redirect_uri": redirect_uri,
-                    "client_id": backend.client_id,
-                    "client_secret": backend.client_secret,
-                    "code_verifier": code_verifier,
-                }
-            )
-        ],
+        match=[code_grant(backend, redirect_uri, code_verifier)],
     )
     return {
         "access_token": "garmin-access-new",
@@ -72,16 +49,7 @@ def refresh(rsps, backend, credentials):
     rsps.post(
         backend.refresh_endpoint,
         json=token_response("garmin-access-rotated", "garmin-refresh-rotated"),
-        match=[
-            matchers.urlencoded_params_matcher(
-                {
-                    "grant_type": "refresh_token",
-                    "refresh_token": credentials.refresh_token,
-                    "client_id": backend.client_id,
-                    "client_secret": backend.client_secret,
-                }
-            )
-        ],
+        match=[refresh_grant(backend, credentials)],
     )
     return {
         "access_token": "garmin-access-rotated",

@@ -3,11 +3,11 @@
 import base64
 import json
 from datetime import UTC, timedelta
-from pathlib import Path
 
 from responses import matchers
 
-PAYLOADS = Path(__file__).resolve().parent.parent / "payloads"
+from .common import bearer, code_grant, payload
+
 USER_ID = "40000000001"  # past 32 bits, as Polar ids are (§4.8)
 
 CREDENTIALS = {
@@ -25,16 +25,6 @@ PROFILE = {
     "first-name": "Test",
     "last-name": "Athlete",
 }
-
-
-def payload(name):
-    return json.loads((PAYLOADS / name).read_text())
-
-
-def bearer(credentials):
-    return matchers.header_matcher(
-        {"Authorization": f"Bearer {credentials.access_token}"}
-    )
 
 
 def basic(backend):
@@ -55,13 +45,7 @@ def token_exchange(rsps, backend, redirect_uri, code_verifier):
         },
         match=[
             basic(backend),
-            matchers.urlencoded_params_matcher(
-                {
-                    "grant_type": "authorization_code",
-                    "code": "auth-code-123",
-                    "redirect_uri": redirect_uri,
-                }
-            ),
+            code_grant(backend, redirect_uri, secret_in_body=False),
         ],
     )
     return {

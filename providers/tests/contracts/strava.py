@@ -1,12 +1,10 @@
 """Strava's case for the backend contract suite (see README.md here)."""
 
-import json
 import time
-from pathlib import Path
 
 from responses import matchers
 
-PAYLOADS = Path(__file__).resolve().parent.parent / "payloads"
+from .common import bearer, code_grant, payload, refresh_grant
 
 CREDENTIALS = {
     "access_token": "strava-access-contract",
@@ -21,18 +19,8 @@ AUTHORIZE = {
 }
 
 
-def _payload(name):
-    return json.loads((PAYLOADS / name).read_text())
-
-
-def _bearer(credentials):
-    return matchers.header_matcher(
-        {"Authorization": f"Bearer {credentials.access_token}"}
-    )
-
-
 def token_exchange(rsps, backend, redirect_uri, code_verifier):
-    athlete = _payload("strava_athlete.json")
+    athlete = payload("strava_athlete.json")
     rsps.post(
         backend.token_endpoint,
         json={
@@ -43,17 +31,7 @@ def token_exchange(rsps, backend, redirect_uri, code_verifier):
             "access_token": "strava-access-new",
             "athlete": athlete,
         },
-        match=[
-            matchers.urlencoded_params_matcher(
-                {
-                    "grant_type": "authorization_code",
-                    "code": "auth-code-123",
-                    "redirect_uri": redirect_uri,
-                    "client_id": backend.client_id,
-                    "client_secret": backend.client_secret,
-                }
-            )
-        ],
+        match=[code_grant(backend, redirect_uri)],
     )
     return {
         "access_token": "strava-access-new",
@@ -75,16 +53,7 @@ def refresh(rsps, backend, credentials):
             "expires_in": 21600,
             "refresh_token": "strava-refresh-rotated",
         },
-        match=[
-            matchers.urlencoded_params_matcher(
-                {
-                    "grant_type": "refresh_token",
-                    "refresh_token": credentials.refresh_token,
-                    "client_id": backend.client_id,
-                    "client_secret": backend.client_secret,
-                }
-            )
-        ],
+        match=[refresh_grant(backend, credentials)],
     )
     return {
         "access_token": "strava-access-rotated",
@@ -93,8 +62,8 @@ def refresh(rsps, backend, credentials):
 
 
 def account(rsps, backend, credentials):
-    athlete = _payload("strava_athlete.json")
-    rsps.get(f"{backend.api_url}/athlete", json=athlete, match=[_bearer(credentials)])
+    athlete = payload("strava_athlete.json")
+    rsps.get(f"{backend.api_url}/athlete", json=athlete, match=[bearer(credentials)])
     return str(athlete["id"])
 
 
@@ -115,7 +84,7 @@ def revoke(rsps, backend, credentials):
 
 
 def activities(rsps, backend, credentials, since):
-    items = _payload("strava_activities.json")
+    items = payload("strava_activities.json")
     # Small pages so the fixture spans a full page and a short last page.
     backend.per_page = 4
     pages = [items[:4], items[4:]]
@@ -124,7 +93,7 @@ def activities(rsps, backend, credentials, since):
             f"{backend.api_url}/athlete/activities",
             json=page,
             match=[
-                _bearer(credentials),
+                bearer(credentials),
                 matchers.query_param_matcher(
                     {
                         "after": str(int(since.timestamp())),

@@ -1,12 +1,11 @@
 """Wahoo's case for the backend contract suite (see README.md here)."""
 
-import json
 from datetime import UTC, timedelta
-from pathlib import Path
 
 from responses import matchers
 
-PAYLOADS = Path(__file__).resolve().parent.parent / "payloads"
+from .common import bearer, code_grant, payload, refresh_grant
+
 SCOPE = "user_read workouts_read offline_data"
 
 CREDENTIALS = {
@@ -16,16 +15,6 @@ CREDENTIALS = {
 }
 
 AUTHORIZE = {"scope": SCOPE, "pkce": False, "params": {}}
-
-
-def _payload(name):
-    return json.loads((PAYLOADS / name).read_text())
-
-
-def _bearer(credentials):
-    return matchers.header_matcher(
-        {"Authorization": f"Bearer {credentials.access_token}"}
-    )
 
 
 def _token(access, refresh):
@@ -43,17 +32,7 @@ def token_exchange(rsps, backend, redirect_uri, code_verifier):
     rsps.post(
         backend.token_endpoint,
         json=_token("wahoo-access-new", "wahoo-refresh-new"),
-        match=[
-            matchers.urlencoded_params_matcher(
-                {
-                    "grant_type": "authorization_code",
-                    "code": "auth-code-123",
-                    "redirect_uri": redirect_uri,
-                    "client_id": backend.client_id,
-                    "client_secret": backend.client_secret,
-                }
-            )
-        ],
+        match=[code_grant(backend, redirect_uri)],
     )
     return {
         "access_token": "wahoo-access-new",
@@ -68,16 +47,7 @@ def refresh(rsps, backend, credentials):
     rsps.post(
         backend.refresh_endpoint,
         json=_token("wahoo-access-rotated", "wahoo-refresh-rotated"),
-        match=[
-            matchers.urlencoded_params_matcher(
-                {
-                    "grant_type": "refresh_token",
-                    "refresh_token": credentials.refresh_token,
-                    "client_id": backend.client_id,
-                    "client_secret": backend.client_secret,
-                }
-            )
-        ],
+        match=[refresh_grant(backend, credentials)],
     )
     return {
         "access_token": "wahoo-access-rotated",
@@ -86,8 +56,8 @@ def refresh(rsps, backend, credentials):
 
 
 def account(rsps, backend, credentials):
-    user = _payload("wahoo_user.json")
-    rsps.get(f"{backend.api_url}/v1/user", json=user, match=[_bearer(credentials)])
+    user = payload("wahoo_user.json")
+    rsps.get(f"{backend.api_url}/v1/user", json=user, match=[bearer(credentials)])
     return str(user["id"])
 
 
@@ -96,7 +66,7 @@ def after_connect(rsps, backend, credentials):
 
 
 def revoke(rsps, backend, credentials):
-    rsps.delete(backend.revoke_endpoint, status=204, match=[_bearer(credentials)])
+    rsps.delete(backend.revoke_endpoint, status=204, match=[bearer(credentials)])
 
 
 def activities(rsps, backend, credentials, since):
@@ -105,7 +75,7 @@ def activities(rsps, backend, credentials, since):
     Start times are moved to just after `since` (the fixture's own dates are fixed)
     so that which workouts count does not depend on today's date.
     """
-    workouts = _payload("wahoo_workouts.json")
+    workouts = payload("wahoo_workouts.json")
     for age, workout in enumerate(workouts):
         starts = since + timedelta(days=len(workouts) - 1 - age, hours=1)
         workout["starts"] = starts.astimezone(UTC).isoformat()
@@ -117,7 +87,7 @@ def activities(rsps, backend, credentials, since):
             f"{backend.api_url}/v1/workouts",
             json={"workouts": page, "total": total, "page": number, "per_page": 3},
             match=[
-                _bearer(credentials),
+                bearer(credentials),
                 matchers.query_param_matcher({"page": str(number), "per_page": "3"}),
             ],
         )

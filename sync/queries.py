@@ -1,0 +1,321 @@
+"""Read-only aggregations for the dashboard, the feed and the API.
+
+Every function here runs a fixed number of SQL queries whatever the amount of data:
+counts and sums happen in the database, and nothing loops over rows issuing queries.
+"""
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncWeek
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from providers import registry
+from providers.models import ProviderConnection
+from providers.sports import SportType
+
+from .models import Activity, SyncHistory
+
+FEED_PAGE_SIZE = 25
+CHART_WEEKS = 12
+
+
+@dataclass
+class Card:
+    """What the dashboard shows for one provider, connected or not."""
+
+    backend: object
+    connection: ProviderConnection | None = None
+    latest_run: SyncHistory | None = None
+    activity_count: int = 0
+
+    @property
+    def slug(self):
+        return self.backend.slug
+
+    @property
+    def syncing(self):
+        return self.latest_run is not None and self.latest_run.is_active
+
+
+def user_connections(user):
+    """The user's connections, each with `latest_run_id` and `activity_count`."""
+    latest = SyncHistory.objects.filter(connection=OuterRef("pk")).order_by(
+        "-started_at", "-id"
+    )
+    counts = (
+        Activity.objects.filter(connection=OuterRef("pk"))
+        .order_by()
+        .values("connection")
+        # COUNT(*), not COUNT(id): PostgreSQL then counts from the connection index
+        # alone (an index-only scan) instead of visiting every activity row.
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return (
+        ProviderConnection.objects.filter(user=user)
+        .annotate(
+            latest_run_id=Subquery(latest.values("id")[:1]),
+            activity_count=Coalesce(Subquery(counts), 0),
+        )
+        .order_by("provider")
+    )
+
+
+def attach_latest_runs(connections):
+    """Set `latest_run` on each annotated connection with one query."""
+    ids = [c.latest_run_id for c in connections if c.latest_run_id]
+    runs = SyncHistory.objects.in_bulk(ids) if ids else {}
+    for connection in connections:
+        connection.latest_run = runs.get(connection.latest_run_id)
+        if connection.latest_run is not None:
+            # Reuse the connection instead of lazily fetching it again per run.
+            connection.latest_run.connection = connection
+    return connections
+
+
+def dashboard_cards(user):
+    """One Card per registered provider, in registry order."""
+    connections = attach_latest_runs(list(user_connections(user)))
+    by_provider = {c.provider: c for c in connections}
+    cards = []
+    for backend in registry.all_backends():
+        connection = by_provider.get(backend.slug)
+        card = Card(backend=backend, connection=connection)
+        if connection is not None:
+            card.latest_run = connection.latest_run
+            card.activity_count = connection.activity_count
+        cards.append(card)
+    return cards
+
+
+def period_starts(now=None):
+    """Local midnight on this week's Monday and on the 1st of this month."""
+    today = timezone.localtime(now).date()
+    tz = timezone.get_current_timezone()
+    week = today - timedelta(days=today.weekday())
+    month = today.replace(day=1)
+    return (
+        datetime.combine(week, time.min, tzinfo=tz),
+        datetime.combine(month, time.min, tzinfo=tz),
+    )
+
+
+def totals(user, now=None):
+    """Activities, distance (m) and moving time (s) this week and this month."""
+    week_start, month_start = period_starts(now)
+    since = min(week_start, month_start)
+    moving = Coalesce("moving_time_s", "elapsed_time_s")
+    aggregates = {}
+    for period, start in (("week", week_start), ("month", month_start)):
+        in_period = Q(start_time__gte=start)
+        aggregates[f"{period}_count"] = Count("id", filter=in_period)
+        aggregates[f"{period}_distance_m"] = Sum("distance_m", filter=in_period)
+        aggregates[f"{period}_moving_s"] = Sum(moving, filter=in_period)
+    row = Activity.objects.filter(user=user, start_time__gte=since).aggregate(
+        **aggregates
+    )
+    return {
+        period: {
+            "activities": row[f"{period}_count"] or 0,
+            "distance_m": row[f"{period}_distance_m"] or 0.0,
+            "moving_time_s": row[f"{period}_moving_s"] or 0,
+        }
+        for period in ("week", "month")
+    }
+
+
+def weekly_volume(user, weeks=CHART_WEEKS, now=None):
+    """Moving time per week and sport for the last `weeks` weeks, oldest first.
+
+    Returns {"weeks": [date, ...], "sports": [sport, ...],
+    "hours": {(week, sport): float}}; weeks without activity are present, empty.
+    """
+    this_week, _ = period_starts(now)
+    first = this_week - timedelta(weeks=weeks - 1)
+    rows = (
+        Activity.objects.filter(user=user, start_time__gte=first)
+        .annotate(week=TruncWeek("start_time"))
+        .values("week", "sport_type")
+        .annotate(seconds=Sum(Coalesce("moving_time_s", "elapsed_time_s")))
+        .order_by()
+    )
+    hours = {}
+    for row in rows:
+        week = row["week"]
+        week = week.date() if isinstance(week, datetime) else week
+        hours[(week, row["sport_type"])] = (row["seconds"] or 0) / 3600
+    week_dates = [first.date() + timedelta(weeks=i) for i in range(weeks)]
+    sports = sorted({sport for _, sport in hours})
+    return {"weeks": week_dates, "sports": sports, "hours": hours}
+
+
+# -- the feed: keyset pagination on (start_time, id), newest first ---------------------
+
+
+@dataclass
+class FeedFilters:
+    provider: str = ""
+    sport: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def encode_cursor(activity):
+    raw = f"{activity.start_time.isoformat()}|{activity.pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor):
+    """(start_time, id) from an opaque cursor; ValueError when it is not one of ours."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        start, pk = base64.urlsafe_b64decode(padded).decode().split("|")
+        start_time = datetime.fromisoformat(start)
+        if timezone.is_naive(start_time):
+            raise ValueError("naive time")
+        return start_time, int(pk)
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise ValueError("Invalid cursor.") from exc
+
+
+def _local_midnight(day):
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def filtered_activities(user, filters):
+    activities = Activity.objects.filter(user=user)
+    if filters.provider:
+        activities = activities.filter(provider=filters.provider)
+    if filters.sport:
+        activities = activities.filter(sport_type=filters.sport)
+    if filters.date_from:
+        activities = activities.filter(
+            start_time__gte=_local_midnight(filters.date_from)
+        )
+    if filters.date_to:
+        end = _local_midnight(filters.date_to + timedelta(days=1))
+        activities = activities.filter(start_time__lt=end)
+    return activities
+
+
+def activity_page(user, filters, cursor="", size=FEED_PAGE_SIZE):
+    """(activities, next_cursor) for one page of the feed; next_cursor "" at the end.
+
+    One query: it seeks past the cursor with (start_time, id) < (t, id) on the
+    activity_feed_idx index instead of counting and skipping rows with OFFSET.
+    """
+    activities = filtered_activities(user, filters).defer("activity_data")
+    if cursor:
+        start_time, pk = decode_cursor(cursor)
+        activities = activities.filter(
+            Q(start_time__lt=start_time) | Q(start_time=start_time, id__lt=pk)
+        )
+    rows = list(activities.order_by("-start_time", "-id")[: size + 1])
+    next_cursor = encode_cursor(rows[size - 1]) if len(rows) > size else ""
+    return rows[:size], next_cursor
+
+
+def summary(user, now=None):
+    """Per-connection counts and status plus the week/month totals (for the API)."""
+    connections = attach_latest_runs(list(user_connections(user)))
+    overall = Activity.objects.filter(user=user).aggregate(
+        activities=Count("id"), last_activity_at=Max("start_time")
+    )
+    return {
+        "connections": connections,
+        "total_activities": overall["activities"],
+        "last_activity_at": overall["last_activity_at"],
+        "totals": totals(user, now),
+    }
+
+
+def sync_status(connection):
+    """The connection's latest run (None if it never synced)."""
+    return (
+        SyncHistory.objects.filter(connection=connection)
+        .order_by("-started_at", "-id")
+        .first()
+    )
+
+
+# Colour-blind-safe palette (Okabe-Ito); sports beyond it reuse colours in order.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000")
+
+
+def weekly_chart(volume, height=160, bar_width=32, gap=12):
+    """Geometry for the stacked SVG bar chart and rows for its table alternative."""
+    sports = volume["sports"]
+    colours = {sport: PALETTE[i % len(PALETTE)] for i, sport in enumerate(sports)}
+    week_totals = [
+        sum(volume["hours"].get((week, s), 0) for s in sports)
+        for week in volume["weeks"]
+    ]
+    top = max(week_totals, default=0) or 1
+    bars, rows = [], []
+    for i, week in enumerate(volume["weeks"]):
+        y = height
+        segments = []
+        cells = []
+        for sport in sports:
+            hours = volume["hours"].get((week, sport), 0)
+            cells.append(round(hours, 1))
+            if not hours:
+                continue
+            h = hours / top * height
+            y -= h
+            segments.append(
+                {"y": round(y, 1), "height": round(h, 1), "colour": colours[sport]}
+            )
+            segments[-1].update(sport=_sport_label(sport), hours=round(hours, 1))
+        bars.append({"x": i * (bar_width + gap), "week": week, "segments": segments})
+        rows.append({"week": week, "cells": cells, "total": round(week_totals[i], 1)})
+    return {
+        "bars": bars,
+        "rows": rows,
+        "legend": [(_sport_label(sport), colours[sport]) for sport in sports],
+        "width": len(bars) * (bar_width + gap),
+        "height": height,
+        "bar_width": bar_width,
+        "max_hours": round(max(week_totals, default=0), 1),
+    }
+
+
+SPORT_LABELS = dict(SportType.choices)
+
+
+def _sport_label(sport):
+    return SPORT_LABELS.get(sport, sport)
+
+
+def weekly_chart_svg(chart):
+    """The chart as an SVG string, built here because a template loop over every
+    segment cost more than the rest of the dashboard."""
+    bars = []
+    for bar in chart["bars"]:
+        rects = "".join(
+            f'<rect y="{s["y"]}" width="{chart["bar_width"]}" height="{s["height"]}" '
+            f'fill="{s["colour"]}"><title>{escape(s["sport"])}: {s["hours"]} h'
+            "</title></rect>"
+            for s in bar["segments"]
+        )
+        label = f"{bar['week'].day} {bar['week']:%b}"
+        bars.append(
+            f'<g transform="translate({bar["x"]},0)">{rects}'
+            f'<text y="{chart["height"] + 14}" x="{chart["bar_width"]}" '
+            f'text-anchor="end" font-size="10">{label}</text></g>'
+        )
+    weeks = len(chart["bars"])
+    return mark_safe(  # noqa: S308 - every interpolated label is escaped above
+        f'<svg class="chart" viewBox="0 -10 {chart["width"]} {chart["height"] + 30}" '
+        'role="img" aria-labelledby="chart-title chart-desc">'
+        f'<title id="chart-title">Hours of training per week, last {weeks} weeks'
+        '</title><desc id="chart-desc">Stacked bars by sport; the busiest week has '
+        f"{chart['max_hours']} hours. The table below has the same figures.</desc>"
+        f"{''.join(bars)}</svg>"
+    )
