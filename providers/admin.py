@@ -1,9 +1,20 @@
+"""Staff view of provider connections: read-only detail, changes only through actions.
+
+Every action calls the same service the app uses and is written to Django's admin log.
+The sync app extends this admin with run history and sync actions (sync/admin/), since
+providers never imports sync.
+"""
+
 import json
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.models import DELETION, LogEntry
 from django.utils.html import format_html
 
+from . import connect, services
 from .models import ProviderConnection
+
+STAFF_REAUTH_DETAIL = "Please reconnect this account to resume syncing."
 
 
 def pretty_json(value):
@@ -15,10 +26,29 @@ def masked(value):
     return f"…{value[-4:]}" if value else "—"
 
 
+def plural(count, noun):
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+class ReadOnlyDetailMixin:
+    """Change pages are view-only; the changelist keeps its change permission so
+    actions (which go through services and are logged) stay available. No delete
+    permission also removes the bulk delete action (connections are revoked first)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request)
+
+
 @admin.register(ProviderConnection)
-class ProviderConnectionAdmin(admin.ModelAdmin):
+class ProviderConnectionAdmin(ReadOnlyDetailMixin, admin.ModelAdmin):
     list_display = [
-        "user",
+        "user_email",
         "provider",
         "status",
         "is_active",
@@ -28,16 +58,33 @@ class ProviderConnectionAdmin(admin.ModelAdmin):
     list_filter = ["provider", "status", "is_active"]
     list_select_related = ["user"]
     search_fields = ["user__email", "provider_user_id"]
-    raw_id_fields = ["user"]
-    # Tokens are not form fields at all: staff see them masked, never editable.
-    exclude = ["access_token", "refresh_token", "provider_profile"]
-    readonly_fields = [
+    fields = [
+        "user",
+        "provider",
+        "provider_user_id",
+        "status",
+        "status_detail",
+        "is_active",
         "masked_access_token",
         "masked_refresh_token",
+        "token_expires_at",
+        "scopes",
         "profile",
+        "last_sync_at",
         "created_at",
         "updated_at",
     ]
+    readonly_fields = fields
+    actions = [
+        "mark_reauth_required",
+        "deactivate",
+        "reactivate",
+        "revoke_and_disconnect",
+    ]
+
+    @admin.display(description="user", ordering="user__email")
+    def user_email(self, obj):
+        return obj.user.email
 
     @admin.display(description="access token")
     def masked_access_token(self, obj):
@@ -50,3 +97,57 @@ class ProviderConnectionAdmin(admin.ModelAdmin):
     @admin.display(description="provider profile")
     def profile(self, obj):
         return pretty_json(obj.provider_profile)
+
+    @admin.action(description="Mark reauth required", permissions=["change"])
+    def mark_reauth_required(self, request, queryset):
+        for connection in queryset:
+            services.mark_reauth_required(connection, STAFF_REAUTH_DETAIL)
+            self.log_change(request, connection, "Marked reauth required.")
+        self.message_user(
+            request, f"{plural(len(queryset), 'connection')} marked reauth required."
+        )
+
+    @admin.action(description="Deactivate (switch syncing off)", permissions=["change"])
+    def deactivate(self, request, queryset):
+        self._set_active(request, queryset, False)
+
+    @admin.action(description="Reactivate (switch syncing on)", permissions=["change"])
+    def reactivate(self, request, queryset):
+        self._set_active(request, queryset, True)
+
+    def _set_active(self, request, queryset, on):
+        changed = [c for c in queryset if c.is_active != on]
+        word = "reactivated" if on else "deactivated"
+        for connection in changed:
+            services.update_connection(connection, is_active=on)
+            self.log_change(request, connection, f"Syncing {word}.")
+        self.message_user(request, f"{plural(len(changed), 'connection')} {word}.")
+
+    @admin.action(
+        description="Revoke at the provider and disconnect", permissions=["change"]
+    )
+    def revoke_and_disconnect(self, request, queryset):
+        unconfirmed = 0
+        connections = list(queryset.select_related("user"))
+        for connection in connections:
+            # Logged first: the row (and its primary key) is gone afterwards.
+            LogEntry.objects.log_actions(
+                user_id=request.user.pk,
+                queryset=[connection],
+                action_flag=DELETION,
+                change_message="Revoked at the provider and disconnected.",
+                single_object=True,
+            )
+            # Activities stay, except where the provider's terms forbid it (Strava).
+            if not connect.disconnect(connection, keep_activities=True):
+                unconfirmed += 1
+        self.message_user(
+            request, f"{plural(len(connections), 'connection')} disconnected."
+        )
+        if unconfirmed:
+            self.message_user(
+                request,
+                f"The provider did not confirm the revocation of "
+                f"{plural(unconfirmed, 'connection')} (see the logs).",
+                messages.WARNING,
+            )
