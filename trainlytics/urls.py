@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", api.urls),
     path("providers/", include("providers.urls")),
+    path("webhooks/", include("sync.webhooks.urls")),
 ]
 if settings.PROVIDER_SANDBOX:
     # The fake providers are public by design, so they exist only when asked for.

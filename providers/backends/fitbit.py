@@ -11,16 +11,25 @@ Quirks kept here:
 - the user id comes from GET /v4/users/me/identity (`healthUserId`) (§7.2);
 - exercises are data points listed with a filter and page tokens; metrics are in
   millimetres and durations are protobuf strings like "1800s" (§7.3). The data-point
-  schema comes from one implementation (§10), so every field is read defensively.
+  schema comes from one implementation (§10), so every field is read defensively;
+- webhooks (§7.5): with FITBIT_PROJECT_ID and FITBIT_SUBSCRIBER_ID set, connecting
+  creates a per-user subscription to `exercise` and revoking deletes it. We name the
+  subscription after the healthUserId (`subscriptionId`), so deleting it needs nothing
+  stored. Notifications carry time intervals, not ids: `fetch_interval` lists the
+  exercises that start inside one.
 """
 
+import logging
 from datetime import UTC, datetime
+
+from django.conf import settings
 
 from ..errors import MalformedPayloadError, ProviderError, TransientProviderError
 from ..http import parse_json
 from ..sports import SportType
 from .base import AccountInfo, ActivityData, OAuth2Backend
 
+logger = logging.getLogger(__name__)
 SCOPE_ACTIVITY = (
     "https://www.googleapis.com/auth/googlehealth.activity_and_fitness.readonly"
 )
@@ -114,17 +123,71 @@ class FitbitBackend(OAuth2Backend):
             raise ProviderError("fitbit: identity answered without a healthUserId")
         return AccountInfo(provider_user_id=identity["healthUserId"], profile=identity)
 
+    def _subscriptions_url(self):
+        """Our subscriber's subscription collection; None when webhooks are off."""
+        project, subscriber = settings.FITBIT_PROJECT_ID, settings.FITBIT_SUBSCRIBER_ID
+        if not (project and subscriber):
+            return None
+        return (
+            f"{self.api_url}/v4/projects/{project}"
+            f"/subscribers/{subscriber}/subscriptions"
+        )
+
+    def after_connect(self, credentials, account, user):
+        """Subscribe to the athlete's exercises (§7.5). Best effort: polling still
+        finds everything if Google refuses, so a failure does not fail the connect."""
+        url = self._subscriptions_url()
+        if url is None:
+            return None
+        user_id = account.provider_user_id
+        try:
+            self.session().post(
+                url,
+                params={"subscriptionId": user_id},
+                json={"user": f"users/{user_id}", "dataTypes": ["exercise"]},
+                headers=self.api_headers(credentials),
+            )
+        except ProviderError as exc:
+            logger.warning("fitbit: could not subscribe a user to webhooks: %s", exc)
+        return None
+
     def revoke(self, credentials):
+        url = self._subscriptions_url()
+        if url is not None and credentials.provider_user_id:
+            # While the grant still works; 404 (never subscribed) is fine.
+            self.session().delete(
+                f"{url}/{credentials.provider_user_id}",
+                headers=self.api_headers(credentials),
+                check=False,
+            )
         # Revoking the refresh token ends the whole grant; the access token may
         # already have expired.
         token = credentials.refresh_token or credentials.access_token
         self.session().post(self.revoke_endpoint, data={"token": token})
+
+    def fetch_interval(self, http, credentials, start, end):
+        """Exercise data points starting within [start, end] (a notification's
+        interval, §7.5), all pages as one list."""
+        low, high = (
+            t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") for t in (start, end)
+        )
+        params = {
+            "pageSize": self.page_size,
+            "filter": f'exercise.interval.start_time >= "{low}" AND '
+            f'exercise.interval.start_time <= "{high}"',
+        }
+        return [
+            point for page in self._pages(http, credentials, params) for point in page
+        ]
 
     def iter_activities(self, http, credentials, since):
         params = {"pageSize": self.page_size}
         if since is not None:
             start = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             params["filter"] = f'exercise.interval.start_time >= "{start}"'
+        yield from self._pages(http, credentials, params)
+
+    def _pages(self, http, credentials, params):
         while True:
             response = http.get(
                 f"{self.api_url}/v4/users/me/dataTypes/exercise/dataPoints",

@@ -14,10 +14,14 @@ Quirks kept here:
   before expiry (§3.2); the base refresh already returns both tokens;
 - Garmin is push-first. Pulling is by UPLOAD time, in windows of at most 24 h, in
   seconds (§3.5); history before the connection comes only through an asynchronous
-  backfill whose data arrives later by push (202; 409 = already requested).
+  backfill whose data arrives later by push (202; 409 = already requested);
+- a ping's `callbackURL` is fetched exactly as given (it carries a pull `token`), and
+  only when it points at the configured API host (§3.7): a forged ping must not make
+  us send a bearer token elsewhere.
 """
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from ..errors import MalformedPayloadError, ProviderError, TransientProviderError
 from ..http import parse_json, raise_for_provider_status
@@ -188,6 +192,25 @@ class GarminBackend(OAuth2Backend):
             # Pulled data comes first; the history arrives later by push.
             start = now - timedelta(days=self.backfill_days)
             self.request_backfill(http, credentials, start, now)
+
+    def is_callback_url(self, url):
+        """True when `url` is on the configured Garmin API host (scheme included)."""
+        ours, theirs = urlsplit(self.api_url), urlsplit(str(url or ""))
+        return (theirs.scheme, theirs.netloc) == (ours.scheme, ours.netloc)
+
+    def fetch_callback(self, http, credentials, url):
+        """The summaries behind one ping's `callbackURL`, fetched as given (§3.5)."""
+        if not self.is_callback_url(url):
+            raise ProviderError("garmin: ping callbackURL is not on the Garmin host")
+        items = parse_json(
+            http.get(url, headers=self.api_headers(credentials)), self.slug
+        )
+        if not isinstance(items, list):
+            raise TransientProviderError(
+                "garmin: ping callback did not answer a list",
+                user_message="Garmin sent a garbled answer. We will try again.",
+            )
+        return items
 
     def normalize(self, raw):
         if not isinstance(raw, dict) or raw.get("summaryId") in (None, ""):

@@ -14,7 +14,8 @@ Quirks kept here:
 - GET /v3/exercises lists what reached Flow in the last 30 days, without paging or
   date parameters (§4.5): filtering by `since` and de-duplicating happen here;
 - `start_time` is local wall time with the offset in minutes beside it, and
-  `duration` is an ISO-8601 duration (§4.5).
+  `duration` is an ISO-8601 duration (§4.5);
+- an EXERCISE webhook names the exercise only (§4.7): `fetch_activity` reads it.
 """
 
 import re
@@ -201,6 +202,17 @@ class PolarBackend(OAuth2Backend):
         page = self._recent_unique(items, since)
         if page:
             yield page
+
+    def fetch_activity(self, http, credentials, activity_id):
+        """One exercise, for an EXERCISE webhook's `entity_id` (§4.7)."""
+        response = http.get(
+            f"{self.api_url}/v3/exercises/{activity_id}",
+            headers=self.api_headers(credentials),
+        )
+        exercise = parse_json(response, self.slug)
+        if not isinstance(exercise, dict):
+            raise MalformedPayloadError("polar exercise: detail is not an object")
+        return exercise
 
     @staticmethod
     def _recent_unique(items, since):

@@ -13,7 +13,8 @@ Quirks kept here:
   unticks "private activities" still syncs everything but "Only You" activities (§2.5);
 - refresh tokens rotate and the old one dies at once (§2.2): the base refresh returns
   the new one and tokens.py saves it under the row lock;
-- `start_date_local` is local wall time wrongly suffixed with "Z" (§2.5).
+- `start_date_local` is local wall time wrongly suffixed with "Z" (§2.5);
+- webhook events carry only ids (§2.7): `fetch_activity` reads the DetailedActivity.
 """
 
 from datetime import UTC, datetime
@@ -191,6 +192,17 @@ class StravaBackend(OAuth2Backend):
             if len(items) < self.per_page:
                 return
             page += 1
+
+    def fetch_activity(self, http, credentials, activity_id):
+        """One DetailedActivity, for a webhook create/update event (§2.5, §2.7)."""
+        response = http.get(
+            f"{self.api_url}/activities/{activity_id}",
+            headers=self.api_headers(credentials),
+        )
+        activity = parse_json(response, self.slug)
+        if not isinstance(activity, dict):
+            raise MalformedPayloadError("strava activity: detail is not an object")
+        return activity
 
     def normalize(self, raw):
         return normalize_strava_activity(raw)

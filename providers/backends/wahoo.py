@@ -10,7 +10,10 @@ Quirks kept here:
 - revoking (DELETE /v1/permissions) on disconnect is what keeps that cap clear (§6.3);
 - GET /v1/workouts has no date filter and lists newest first (§6.5), so paging stops at
   the first workout older than `since`;
-- summary numbers often arrive as strings; there is no max HR or device name (§6.5).
+- summary numbers often arrive as strings; there is no max HR or device name (§6.5);
+- a `workout_summary` webhook carries the summary with its workout inside (§6.7);
+  `workout_from_summary` turns it into the shape `normalize` reads, and
+  `fetch_activity` reads the workout when an event lacks it.
 """
 
 from contextlib import contextmanager
@@ -173,6 +176,29 @@ class WahooBackend(OAuth2Backend):
             if reached_old or not workouts or last_page:
                 return
             page += 1
+
+    def fetch_activity(self, http, credentials, activity_id):
+        """One workout (GET /v1/workouts/{id}, §6.5)."""
+        response = http.get(
+            f"{self.api_url}/v1/workouts/{activity_id}",
+            headers=self.api_headers(credentials),
+        )
+        workout = parse_json(response, self.slug)
+        if not isinstance(workout, dict):
+            raise MalformedPayloadError("wahoo workout: detail is not an object")
+        return workout
+
+    @staticmethod
+    def workout_from_summary(summary):
+        """The listing's workout shape from a webhook's `workout_summary` (§6.7):
+        the workout with the summary (minus the nested workout) inside it, or None
+        when the event carries no workout."""
+        if not isinstance(summary, dict) or not isinstance(
+            summary.get("workout"), dict
+        ):
+            return None
+        inner = {key: value for key, value in summary.items() if key != "workout"}
+        return {**summary["workout"], "workout_summary": inner}
 
     @staticmethod
     def _split_at(workouts, since):

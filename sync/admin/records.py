@@ -1,10 +1,10 @@
-"""What sync stores: activities, planned workouts and provider webhook events."""
+"""What sync stores: activities, planned workouts, webhook events and subscriptions."""
 
 from django.contrib import admin
 
-from providers.admin import ReadOnlyDetailMixin, pretty_json
+from providers.admin import ReadOnlyDetailMixin, masked, pretty_json
 
-from ..models import Activity, WebhookEvent, Workout
+from ..models import Activity, WebhookEvent, WebhookSubscription, Workout
 
 
 @admin.register(Activity)
@@ -78,3 +78,16 @@ class WebhookEventAdmin(ReadOnlyDetailMixin, admin.ModelAdmin):
     @admin.display(description="payload")
     def raw_payload(self, obj):
         return pretty_json(obj.payload)
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(ReadOnlyDetailMixin, admin.ModelAdmin):
+    """Made by `manage.py strava_webhook` / `polar_webhook`; the secret stays masked."""
+
+    list_display = ["provider", "external_id", "callback_url", "created_at"]
+    exclude = ["signing_secret"]
+    readonly_fields = ["masked_secret"]
+
+    @admin.display(description="signing secret")
+    def masked_secret(self, obj):
+        return masked(obj.signing_secret)

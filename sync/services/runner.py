@@ -24,7 +24,6 @@ from django.utils import timezone
 from providers import services as connections
 from providers.backends.base import Credentials
 from providers.errors import (
-    MalformedPayloadError,
     ProviderError,
     RateLimitedError,
     ReauthRequiredError,
@@ -37,16 +36,14 @@ from providers.tokens import get_access_token
 from .. import conf
 from ..models import SyncHistory, SyncStatus, SyncType
 from . import budget
-from .activities import build_activity, upsert_activities
 from .history import COUNTERS, SyncInProgressError, complete_sync, start_sync
+from .ingest import write_page
 from .scheduling import defer_run, enqueue_run, schedule_run
 
 logger = logging.getLogger(__name__)
 
 SKIPPED_DETAILS_LIMIT = 20
-NORMALIZE_ERRORS = (MalformedPayloadError, ValueError, KeyError, TypeError)
 RAW_ID_KEYS = ("id", "summaryId", "activityId", "labelId", "workoutId", "name")
-MAX_TEXT = 255  # Activity.name and device_name
 
 
 class InternalSyncError(Exception):
@@ -192,36 +189,9 @@ def _fetch(attempt, since, progress):
 
 
 def _store_page(attempt, page):
-    connection, stats = attempt.sync.connection, attempt.stats
-    now = timezone.now()
-    rows = {}
-    for raw in page:
-        stats["activities_fetched"] += 1
-        try:
-            data = _checked(attempt.backend.normalize(raw))
-        except NORMALIZE_ERRORS as exc:
-            attempt.skip(raw, exc)
-            continue
-        # A provider may repeat an item across its windows; keep the last copy.
-        rows[data.provider_activity_id] = build_activity(connection, data, now)
-    created, updated = upsert_activities(connection.provider, list(rows.values()))
-    stats["activities_created"] += created
-    stats["activities_updated"] += updated
-
-
-def _checked(data):
-    """Refuse what the database would refuse, so one item cannot sink a page."""
-    if not data.provider_activity_id or len(data.provider_activity_id) > MAX_TEXT:
-        raise MalformedPayloadError("activity id is empty or too long")
-    if data.start_time is None or data.start_time.tzinfo is None:
-        raise MalformedPayloadError("start time is missing or naive")
-    for name in ("elapsed_time_s", "moving_time_s"):
-        value = getattr(data, name)
-        if value is not None and value < 0:
-            raise MalformedPayloadError(f"{name} is negative")
-    data.name = (data.name or "")[:MAX_TEXT]
-    data.device_name = (data.device_name or "")[:MAX_TEXT]
-    return data
+    write_page(
+        attempt.sync.connection, attempt.backend, page, attempt.stats, attempt.skip
+    )
 
 
 def _settle(attempt, exc):

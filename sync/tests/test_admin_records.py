@@ -108,3 +108,22 @@ def test_raw_payloads_are_pretty_printed_read_only(staff, records):
         assert text in html
         assert "<textarea" not in html
         assert "fleet-access-token" not in html
+
+
+def test_webhook_subscription_secret_is_masked(admin_client):
+    from sync.models import WebhookSubscription
+
+    subscription = WebhookSubscription.objects.create(
+        provider="polar",
+        external_id="wh-1",
+        callback_url="https://app.example.com/webhooks/polar/",
+        signing_secret="polar-signing-secret-9f3a",
+    )
+    changelist = admin_client.get(reverse("admin:sync_webhooksubscription_changelist"))
+    page = admin_client.get(
+        reverse("admin:sync_webhooksubscription_change", args=[subscription.pk])
+    )
+    assert changelist.status_code == page.status_code == 200
+    for response in (changelist, page):
+        assert b"polar-signing-secret" not in response.content
+    assert "…9f3a" in page.content.decode()

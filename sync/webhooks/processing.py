@@ -1,0 +1,168 @@
+"""Processing one stored webhook event (the task body).
+
+What an event means:
+- create/update: fetch that one activity, or take the pushed summary, and upsert it
+  through the sync engine's upsert (one row per provider activity id);
+- delete: remove that provider's copy;
+- deauthorization or deregistration: the connection becomes `revoked`, its tokens are
+  wiped, and for Strava the athlete's Strava activities are deleted (Strava's terms);
+- Garmin userPermissionsChange: the connection's scopes become the new permissions.
+
+Each processed or failed event of a known connection is recorded as a SyncHistory run
+of type `webhook`, created already finished. Such a run is never pending or running,
+so it cannot collide with a scheduled run under the one-active-run constraint, and
+webhooks never wait for a long backfill. It does not move last_sync_at: one pushed
+activity says nothing about the window polling covers.
+
+Failures are not retried here: the event is marked `failed` with the reason, and
+the regular poll (sync_due) still fetches the activity.
+"""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from providers import services as connections
+from providers.backends.base import Credentials
+from providers.errors import MalformedPayloadError, ProviderError, ReauthRequiredError
+from providers.models import ConnectionStatus
+from providers.registry import get_backend
+from providers.tokens import get_access_token
+
+from ..models import (
+    SyncHistory,
+    SyncStatus,
+    SyncType,
+    WebhookEvent,
+    WebhookStatus,
+)
+from ..services import COUNTERS
+from ..services.ingest import delete_activities, write_page
+from .handlers import HANDLERS, Ignored
+
+logger = logging.getLogger(__name__)
+
+REVOKED_DETAIL = "{} access was withdrawn at the provider. Reconnect to sync again."
+
+
+class Context:
+    """The connection, backend, HTTP session and counters of one event."""
+
+    def __init__(self, event):
+        self.event = event
+        self.payload = event.payload
+        self.connection = event.connection
+        self.backend = get_backend(event.provider)
+        self.http = self.backend.session()
+        self.stats = dict.fromkeys(COUNTERS, 0)
+        self.notes = {}
+
+    def credentials(self):
+        get_access_token(self.connection, self.backend)
+        return Credentials.from_connection(self.connection)
+
+    def require_active(self):
+        connection = self.connection
+        if connection.status != ConnectionStatus.ACTIVE or not connection.is_active:
+            switch = "on" if connection.is_active else "off"
+            raise Ignored(f"Connection is {connection.status}, syncing {switch}.")
+
+    def upsert(self, raws):
+        """Normalise and upsert provider payloads; malformed ones are counted."""
+        write_page(self.connection, self.backend, raws, self.stats)
+
+    def delete(self, activity_ids):
+        """Remove this athlete's copies of the provider's activities `activity_ids`."""
+        deleted = delete_activities(
+            self.connection.user_id, self.event.provider, activity_ids
+        )
+        self.notes["deleted"] = self.notes.get("deleted", 0) + deleted
+
+    def revoke(self):
+        """The provider withdrew our access: flag the connection, wipe its tokens."""
+        connections.update_connection(
+            self.connection,
+            status=ConnectionStatus.REVOKED,
+            status_detail=REVOKED_DETAIL.format(self.backend.name),
+            access_token="",
+            refresh_token="",
+            token_expires_at=None,
+        )
+
+
+def process_event(event_id):
+    """Process a `received` event once; another worker's copy finds it done."""
+    started = timezone.now()
+    context = None
+    try:
+        with transaction.atomic():
+            event = (
+                WebhookEvent.objects.select_for_update(of=("self",))
+                .select_related("connection")
+                .filter(pk=event_id, status=WebhookStatus.RECEIVED)
+                .first()
+            )
+            if event is None:
+                return None
+            context = Context(event)
+            try:
+                HANDLERS[event.provider](context)
+            except Ignored as reason:
+                return _finish(event, WebhookStatus.IGNORED, str(reason))
+            _finish(event, WebhookStatus.PROCESSED)
+            _record_run(context, started)
+            return event
+    except Exception as exc:  # the event's row and the run record the outcome
+        return _fail(event_id, context, started, exc)
+
+
+def _finish(event, status, error=""):
+    event.status, event.error, event.processed_at = status, error, timezone.now()
+    event.save(update_fields=["status", "error", "processed_at"])
+    return event
+
+
+def _record_run(context, started, status=None, error=None):
+    stats = {**context.stats, "api_calls": context.http.calls}
+    if status is None:
+        skipped = stats["activities_skipped"]
+        status = SyncStatus.PARTIAL if skipped else SyncStatus.SUCCESS
+    now = timezone.now()
+    details = {"webhook_event": context.event.pk, **context.notes}
+    if isinstance(error, ProviderError):
+        details.update(error.details())
+    return SyncHistory.objects.create(
+        connection=context.connection,
+        sync_type=SyncType.WEBHOOK,
+        status=status,
+        started_at=started,
+        completed_at=now,
+        duration_s=(now - started).total_seconds(),
+        error_message=str(error) if error is not None else "",
+        error_details=details,
+        **stats,
+    )
+
+
+def _fail(event_id, context, started, exc):
+    if isinstance(exc, ProviderError | MalformedPayloadError):
+        message = str(exc)
+    else:
+        logger.exception("webhook event %s failed", event_id)
+        message = f"Internal error ({type(exc).__name__}), logged."
+    WebhookEvent.objects.filter(pk=event_id).update(
+        status=WebhookStatus.FAILED, error=message, processed_at=timezone.now()
+    )
+    if context is None:
+        return None
+    if isinstance(exc, ReauthRequiredError):
+        connections.mark_reauth_required(context.connection, exc.user_message)
+    context.stats = dict.fromkeys(COUNTERS, 0)  # the rolled-back work did not happen
+    _record_run(
+        context,
+        started,
+        SyncStatus.FAILED,
+        exc if isinstance(exc, ProviderError) else message,
+    )
+    return None
