@@ -225,3 +225,22 @@ def int_param(request, name, default=None):
         return int(request.GET.get(name, default))
     except (TypeError, ValueError):
         return default
+
+
+def rotating_token_endpoint(slug, request, answer, *, require_verifier=False):
+    """A client_secret_post token endpoint whose refresh grant rotates the refresh
+    token (Strava, Garmin, Wahoo). `answer(grant, first)` builds the token response;
+    `first` is True for the code exchange."""
+    params = form(request)
+    if not client_is_valid(slug, params.get("client_id"), params.get("client_secret")):
+        return oauth_error("invalid_client", "bad client_id or client_secret", 401)
+    grant_type = params.get("grant_type")
+    if grant_type == "authorization_code":
+        if require_verifier and not params.get("code_verifier"):
+            return oauth_error("invalid_request", "code_verifier is required")
+        code, error = redeem_code(slug, params)
+        return error or answer(code, True)
+    if grant_type == "refresh_token":
+        old, error = redeem_refresh(slug, params, rotate=True)
+        return error or answer(old, False)
+    return oauth_error("unsupported_grant_type", "authorization_code or refresh_token")

@@ -26,11 +26,7 @@ from .base import (
     Consent,
     api_view,
     authorize_view,
-    client_is_valid,
-    form,
-    oauth_error,
-    redeem_code,
-    redeem_refresh,
+    rotating_token_endpoint,
 )
 from .models import GarminBackfill
 
@@ -102,19 +98,13 @@ def _token_answer(athlete_id, permissions, grant):
 @csrf_exempt
 @require_POST
 def token(request):
-    params = form(request)
-    if not client_is_valid(SLUG, params.get("client_id"), params.get("client_secret")):
-        return oauth_error("invalid_client", "bad client_id or client_secret", 401)
-    grant_type = params.get("grant_type")
-    if grant_type == "authorization_code":
-        if not params.get("code_verifier"):
-            return oauth_error("invalid_request", "code_verifier is required")
-        code, error = redeem_code(SLUG, params)
-        return error or _token_answer(code["a"], code["s"], code["g"])
-    if grant_type == "refresh_token":
-        old, error = redeem_refresh(SLUG, params, rotate=True)
-        return error or _token_answer(old["a"], old["s"], old["g"])
-    return oauth_error("unsupported_grant_type", "authorization_code or refresh_token")
+    # PKCE is mandatory at Garmin (providers.md §3.1).
+    return rotating_token_endpoint(
+        SLUG,
+        request,
+        lambda g, first: _token_answer(g["a"], g["s"], g["g"]),
+        require_verifier=True,
+    )
 
 
 @require_GET

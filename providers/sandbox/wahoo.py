@@ -20,12 +20,8 @@ from .base import (
     Consent,
     api_view,
     authorize_view,
-    client_is_valid,
-    form,
     int_param,
-    oauth_error,
-    redeem_code,
-    redeem_refresh,
+    rotating_token_endpoint,
 )
 
 SLUG = "wahoo"
@@ -91,17 +87,9 @@ def _token_answer(athlete_id, scopes, grant):
 @csrf_exempt
 @require_POST
 def token(request):
-    params = form(request)
-    if not client_is_valid(SLUG, params.get("client_id"), params.get("client_secret")):
-        return oauth_error("invalid_client", "bad client_id or client_secret", 401)
-    grant_type = params.get("grant_type")
-    if grant_type == "authorization_code":
-        code, error = redeem_code(SLUG, params)
-        return error or _token_answer(code["a"], code["s"], code["g"])
-    if grant_type == "refresh_token":
-        old, error = redeem_refresh(SLUG, params, rotate=True)
-        return error or _token_answer(old["a"], old["s"], old["g"])
-    return oauth_error("unsupported_grant_type", "authorization_code or refresh_token")
+    return rotating_token_endpoint(
+        SLUG, request, lambda g, first: _token_answer(g["a"], g["s"], g["g"])
+    )
 
 
 @require_GET
