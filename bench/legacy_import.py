@@ -1,14 +1,16 @@
 """Benchmark of `manage.py import_legacy` on PostgreSQL (issue 9). Prints only.
 
     DATABASE_URL=postgres://root@127.0.0.1:5432/postgres \
-        .venv/bin/python bench/legacy_import.py [--scale 0.2] [--batch-size 1000]
+        .venv/bin/python bench/legacy_import.py [--scale 0.2] [--batch-size 5000]
 
 Builds a scratch legacy database (legacy_bench) from the shared schema with 50,000
 users, 60,000 connections, 500,000 activities and 200,000 sync logs (times --scale),
 generated server-side, and a scratch target database (trainlytics_bench), migrated.
-The floor is the same rows moved by plain SQL: COPY out of the legacy database and
-COPY into copies of the legacy tables in the target, no encryption or normalisation.
-Then each table is imported for real and compared with its floor.
+The floor is the same rows moved by plain SQL into the new schema: COPY out of the
+legacy database into unlogged staging tables in the target, then one INSERT ... SELECT
+per table into scratch copies of the new tables (same columns, indexes, checks and
+foreign keys), with no encryption, normalisation or JSON building. Then each table is
+imported for real and compared with its floor.
 """
 
 import argparse
@@ -19,6 +21,7 @@ import time
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -80,6 +83,64 @@ FLOOR_TABLES = {
     "activities": ("activities",),
     "sync_logs": ("sync_logs",),
 }
+NEW_TABLES = ("trainlytics_user", "provider_connections", "activities", "sync_history")
+# Column mapping only. Rows the new constraints refuse (case-twin emails, owners not
+# moved) are dropped, as the import reports and skips them.
+FLOOR_INSERTS = {
+    "users": [
+        "INSERT INTO floor.trainlytics_user (id, password, is_superuser, email,"
+        " full_name, is_staff, is_active, date_joined) SELECT id,"
+        " coalesce(password_hash, ''), false, email, coalesce(full_name, ''), false,"
+        " true, created_at FROM stage.users ON CONFLICT DO NOTHING"
+    ],
+    "connections": [
+        "INSERT INTO floor.provider_connections (user_id, provider, provider_user_id,"
+        " access_token, refresh_token, token_expires_at, scopes, provider_profile,"
+        " status, status_detail, is_active, created_at, updated_at) SELECT s.user_id,"
+        " 'strava', s.strava_athlete_id::text, s.access_token, s.refresh_token,"
+        " to_timestamp(s.expires_at), to_jsonb(string_to_array(s.scope, ',')),"
+        " coalesce(s.athlete, '{}'), 'active', '', true, s.created_at, s.updated_at"
+        " FROM stage.strava_connections s JOIN floor.trainlytics_user u"
+        " ON u.id = s.user_id ON CONFLICT DO NOTHING",
+        "INSERT INTO floor.provider_connections (user_id, provider, provider_user_id,"
+        " access_token, refresh_token, token_expires_at, scopes, provider_profile,"
+        " status, status_detail, is_active, created_at, updated_at) SELECT s.user_id,"
+        " s.provider, coalesce(s.provider_user_id, ''), coalesce(s.access_token, ''),"
+        " s.refresh_token, s.token_expires_at, '[]', coalesce(s.profile, '{}'),"
+        " 'active', '', s.is_active, s.connected_at, s.updated_at"
+        " FROM stage.user_connections s JOIN floor.trainlytics_user u"
+        " ON u.id = s.user_id ON CONFLICT DO NOTHING",
+    ],
+    "activities": [
+        "INSERT INTO floor.activities (user_id, connection_id, provider,"
+        " provider_activity_id, sport_type, name, start_time, utc_offset_s,"
+        " elapsed_time_s, moving_time_s, distance_m, elevation_gain_m, avg_hr_bpm,"
+        " max_hr_bpm, calories_kcal, device_name, activity_data, created_at,"
+        " updated_at) SELECT a.user_id, c.id, 'strava', a.strava_activity_id::text,"
+        " coalesce(a.type, ''), coalesce(a.name, ''), a.start_date, a.utc_offset,"
+        " a.elapsed_time, a.moving_time, a.distance, a.total_elevation_gain,"
+        " a.average_heartrate, a.max_heartrate, a.calories, '', coalesce(a.raw, '{}'),"
+        " a.created_at, now() FROM stage.activities a JOIN floor.trainlytics_user u"
+        " ON u.id = a.user_id LEFT JOIN floor.provider_connections c"
+        " ON c.user_id = a.user_id AND c.provider = 'strava'"
+    ],
+    "sync_logs": [
+        "INSERT INTO floor.sync_history (connection_id, sync_type, status, created_at,"
+        " started_at, completed_at, duration_s, activities_fetched,"
+        " activities_created, activities_updated, activities_skipped, api_calls,"
+        " error_message, error_details, cursor, attempts) SELECT c.id, 'scheduled',"
+        " CASE s.status WHEN 'ok' THEN 'success' ELSE 'failed' END, s.started_at,"
+        " s.started_at, s.finished_at,"
+        " extract(epoch FROM s.finished_at - s.started_at), s.activities_synced,"
+        " 0, 0, 0, 0, coalesce(s.error, ''), '{}', '', 0 FROM stage.sync_logs s"
+        " JOIN floor.provider_connections c ON c.user_id = s.user_id"
+        " AND c.provider = 'strava'"
+    ],
+}
+FOREIGN_KEYS_SQL = (
+    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+    " FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])"
+)
 
 
 def recreate(server_url, name):
@@ -106,24 +167,72 @@ def build_legacy(url, scale):
                 conn.execute(statement, params)
 
 
-def measure_floor(legacy_url, target_url):
-    """Seconds per step to COPY the legacy rows into plain copies in the target."""
+def model_defaults():
+    """(table, column, default) of the new tables' fields with a constant default.
+
+    An ORM insert sends those values; the floor's INSERTs leave them to the table, so
+    a field added later does not break the floor.
+    """
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if model._meta.db_table not in NEW_TABLES:
+            continue
+        for f in model._meta.concrete_fields:
+            if f.has_default() and isinstance(f.default, (bool, int, float, str)):
+                yield model._meta.db_table, f.column, f.default
+
+
+def prepare_floor(target_url):
+    """Empty copies of the new tables in schema floor, staging tables in stage."""
     with psycopg.connect(target_url, autocommit=True) as conn:
         conn.execute("CREATE SCHEMA floor")
+        conn.execute("CREATE SCHEMA legacy_shape")
+        conn.execute("CREATE SCHEMA stage")
+        for table in NEW_TABLES:
+            conn.execute(
+                f"CREATE TABLE floor.{table} (LIKE public.{table} INCLUDING ALL)"
+            )
+        # LIKE copies no foreign keys; the real tables check theirs, so must the floor.
+        keys = conn.execute(FOREIGN_KEYS_SQL, (list(NEW_TABLES),)).fetchall()
         conn.execute("SET search_path TO floor")
+        for table, name, definition in keys:
+            if all(f"REFERENCES {t}(" not in definition for t in NEW_TABLES):
+                continue
+            conn.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+        for table, column, default in model_defaults():
+            conn.execute(
+                sql.SQL("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}").format(
+                    sql.Identifier(table), sql.Identifier(column), sql.Literal(default)
+                )
+            )
+        conn.execute("SET search_path TO legacy_shape")
         conn.execute(SCHEMA.read_text())
+        for tables in FLOOR_TABLES.values():
+            for table in tables:
+                conn.execute(
+                    f"CREATE UNLOGGED TABLE stage.{table} (LIKE legacy_shape.{table})"
+                )
+
+
+def measure_floor(legacy_url, target_url):
+    """Seconds per step to move the legacy rows into the floor tables by plain SQL."""
+    prepare_floor(target_url)
     times = {}
     with psycopg.connect(legacy_url) as src, psycopg.connect(target_url) as dst:
-        dst.execute("SET search_path TO floor")
         for step, tables in FLOOR_TABLES.items():
             started = time.perf_counter()
             for table in tables:
                 with (
-                    src.cursor().copy(f"COPY {table} TO STDOUT") as out,
-                    dst.cursor().copy(f"COPY {table} FROM STDIN") as into,
+                    src.cursor().copy(f"COPY {table} TO STDOUT (FORMAT binary)") as out,
+                    dst.cursor().copy(
+                        f"COPY stage.{table} FROM STDIN (FORMAT binary)"
+                    ) as into,
                 ):
                     for block in out:
                         into.write(block)
+            for statement in FLOOR_INSERTS[step]:
+                dst.execute(statement)
             dst.commit()
             times[step] = time.perf_counter() - started
     return times
@@ -132,7 +241,7 @@ def measure_floor(legacy_url, target_url):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--batch-size", type=int, help="default: the command's")
     args = parser.parse_args()
     server = os.environ.get("DATABASE_URL", "postgres://root@127.0.0.1:5432/postgres")
     legacy_url = recreate(server, "legacy_bench")
@@ -145,7 +254,7 @@ def main():
     django.setup()
     from django.core.management import call_command
 
-    from sync.legacy.importer import STEPS, run
+    from sync.legacy.importer import BATCH_SIZE, STEPS, run
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
@@ -163,7 +272,8 @@ def main():
     total_import = 0.0
     for step in STEPS:
         started = time.perf_counter()
-        run(legacy_url, only=[step], batch_size=args.batch_size, out=lambda line: None)
+        batch_size = args.batch_size or BATCH_SIZE
+        run(legacy_url, only=[step], batch_size=batch_size, out=lambda line: None)
         took = time.perf_counter() - started
         total_import += took
         print(

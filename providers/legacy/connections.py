@@ -1,23 +1,18 @@
-"""Legacy `strava_connections` + `user_connections` -> ProviderConnection.
+"""Legacy `strava_connections` + `user_connections` -> ProviderConnection: the rules.
 
-Two passes. The first reads a few columns of every row and decides, as a pure
-function, which row wins each (user, provider) and each provider account; the second
-streams the winners' full rows (tokens included) in batches and writes them.
-Connections are written in bulk, not through `services.upsert_connection`: that
-announces each new connection (sync then enqueues an initial sync), and tens of
-thousands of simultaneous first syncs would only meet Strava's rate limit (providers.md
-§2.6). The athlete's next sync or reconnect picks them up.
+Pure decisions (which row wins, what an expiry or a profile becomes, what to do
+against the target) and the SQL that reads the legacy rows. connection_import.py
+applies them.
 """
 
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db import IntegrityError, transaction
 from django.utils.crypto import salted_hmac
 
 from ..backends.base import split_scopes
-from ..models import ConnectionStatus, Provider, ProviderConnection
+from ..models import ConnectionStatus, Provider
 from .source import aware_from_epoch
 
 STRAVA, OTHERS = "strava_connections", "user_connections"
@@ -61,9 +56,12 @@ class Candidate:
     updated_at: float
 
 
+PROVIDERS = frozenset(Provider.values)  # Provider.values builds a new list per call
+
+
 def normalise_provider(text):
     value = (text or "").strip().lower()
-    return value if value in Provider.values else None
+    return value if value in PROVIDERS else None
 
 
 def choose_connections(candidates):
@@ -207,113 +205,3 @@ def plan_connection(candidate, fields, current, account_holder):
     if marker == fields["provider_profile"]["legacy_import"]:
         return "unchanged", ""
     return "update", ""
-
-
-def candidates(source, user_map, batch_size):
-    for table, sql in CANDIDATE_SQL.items():
-        for rows in source.batches(sql, batch_size * 10):
-            for r in rows:
-                yield Candidate(
-                    table=table,
-                    id=r["id"],
-                    user=user_map.get(r["user_id"]),
-                    provider=normalise_provider(r["provider"]),
-                    raw_provider=r["provider"],
-                    account=(r["account"] or "").strip() or None,
-                    usable=r["usable"],
-                    updated_at=r["updated_at"] or 0.0,
-                )
-
-
-def import_connections(source, report, user_map, batch_size):
-    chosen, skipped = choose_connections(candidates(source, user_map, batch_size))
-    for table in ROW_SQL:
-        report.start(table, source.count(table))
-    for table, row_id, reason, detail in skipped:
-        report.skip(table, row_id, reason, detail)
-    for table, sql in ROW_SQL.items():
-        for rows in source.batches(sql, batch_size):
-            winners = [
-                (r, chosen[table, r["id"]]) for r in rows if (table, r["id"]) in chosen
-            ]
-            with transaction.atomic():
-                _write_batch(table, winners, report)
-            report.advance(table, len(rows))
-        report.progress(table)
-
-
-def _write_batch(table, winners, report):
-    users = {c.user for _, c in winners}
-    current = {
-        (conn.user_id, conn.provider): conn
-        for conn in ProviderConnection.objects.filter(user_id__in=users).only(
-            "id", "user_id", "provider", "provider_user_id", "provider_profile"
-        )
-    }
-    holders = _account_holders({(c.provider, c.account) for _, c in winners})
-    new = []
-    for row, c in winners:
-        fields, problems = connection_fields(row, table)
-        existing = current.get((c.user, c.provider))
-        action, reason = plan_connection(
-            c, fields, existing, holders.get((c.provider, c.account))
-        )
-        if action == "skip":
-            report.skip(table, row["id"], reason)
-            continue
-        if action == "unchanged":
-            report.count(table, "unchanged")
-            continue
-        for problem in problems:
-            report.note("fixed", table, row["id"], problem)
-        fields["provider_user_id"] = c.account
-        if action == "update":
-            _update(existing, fields)
-            report.count(table, "updated")
-        else:
-            created_at = aware_from_epoch(row["created_at"])
-            extra = {"created_at": created_at} if created_at else {}
-            new.append(
-                ProviderConnection(
-                    user_id=c.user, provider=c.provider, **fields, **extra
-                )
-            )
-    legacy_ids = {(c.user, c.provider): r["id"] for r, c in winners}
-    _create(table, new, legacy_ids, report)
-
-
-def _account_holders(keys):
-    holders = {}
-    for provider in {p for p, _ in keys}:
-        accounts = [a for p, a in keys if p == provider]
-        holders.update(
-            ((provider, account), user_id)
-            for account, user_id in ProviderConnection.objects.filter(
-                provider=provider, provider_user_id__in=accounts
-            ).values_list("provider_user_id", "user_id")
-        )
-    return holders
-
-
-def _update(connection, fields):
-    for name, value in fields.items():
-        setattr(connection, name, value)
-    connection.save(update_fields=[*fields, "updated_at"])
-
-
-def _create(table, new, legacy_ids, report):
-    try:
-        with transaction.atomic():
-            ProviderConnection.objects.bulk_create(new)
-        report.count(table, "created", len(new))
-        return
-    except IntegrityError:
-        pass  # a connection was made in the new app meanwhile; go row by row
-    for connection in new:
-        try:
-            with transaction.atomic():
-                connection.save()
-            report.count(table, "created")
-        except IntegrityError:
-            row_id = legacy_ids[connection.user_id, connection.provider]
-            report.skip(table, row_id, "conflicts with a new connection")

@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
+from .bulk import copy_models
 from .source import aware_from_epoch
 
 TABLE = "users"
@@ -139,7 +140,7 @@ def _new_user(User, row, report):
 def _create_users(User, new_users, report):
     try:
         with transaction.atomic():
-            User.objects.bulk_create([user for _, user in new_users])
+            copy_models(User, [user for _, user in new_users])
         report.count(TABLE, "created", len(new_users))
         return
     except IntegrityError:

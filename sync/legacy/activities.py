@@ -10,17 +10,18 @@ A row the sync has already refreshed (no "legacy" key) is left alone.
 """
 
 import math
+from dataclasses import fields
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
+from providers.backends.base import ActivityData
 from providers.backends.strava import normalize_strava_activity
 from providers.errors import MalformedPayloadError
 from providers.legacy.source import aware_from_epoch
 
-from ..models import Activity
-from ..services.activities import DATA_FIELDS, upsert_activities
+from .writer import ACTIVITY_COLUMNS, stored_activities, upsert_activities
 
 TABLE = "activities"
 ACTIVITIES_SQL = (
@@ -38,6 +39,7 @@ METRICS = (
     "calories",
 )
 DURATIONS = ("moving_time", "elapsed_time")
+DATA_FIELDS = [f.name for f in fields(ActivityData)]
 MAX_OFFSET_S = 18 * 3600  # the widest UTC offset ISO 8601 allows
 
 
@@ -127,18 +129,7 @@ def import_activities(source, report, user_map, strava_connections, batch_size):
 
 
 def _import_batch(rows, report, user_map, strava_connections):
-    ids = [str(r["strava_activity_id"]) for r in rows]
-    existing = {
-        pid: (user_id, conn_id, digest)
-        for pid, user_id, conn_id, digest in Activity.objects.filter(
-            provider="strava", provider_activity_id__in=ids
-        ).values_list(
-            "provider_activity_id",
-            "user_id",
-            "connection_id",
-            "activity_data__legacy__md5",
-        )
-    }
+    existing = stored_activities([str(r["strava_activity_id"]) for r in rows])
     now = timezone.now()
     writes, created = [], 0
     for row in rows:
@@ -168,20 +159,27 @@ def _import_batch(rows, report, user_map, strava_connections):
             report.note("fixed", TABLE, row["id"], problem)
         writes.append(_activity(data, user_id, conn_id, row, now))
         created += action == "create"
-    with transaction.atomic():
-        upsert_activities("strava", writes)
+    if writes:
+        with transaction.atomic():
+            upsert_activities("strava", writes)
     report.count(TABLE, "created", created)
     report.count(TABLE, "updated", len(writes) - created)
 
 
 def _activity(data, user_id, connection_id, row, now):
-    values = {name: getattr(data, name) for name in DATA_FIELDS}
+    """One row for the writer, in ACTIVITY_COLUMNS order."""
+    values = {
+        "user_id": user_id,
+        "connection_id": connection_id,
+        "provider": "strava",
+        "created_at": aware_from_epoch(row["created_at"]) or now,
+        "updated_at": now,
+        **asdict_shallow(data),
+    }
     values["name"] = values["name"][:255]
-    return Activity(
-        user_id=user_id,
-        connection_id=connection_id,
-        provider="strava",
-        created_at=aware_from_epoch(row["created_at"]) or now,
-        updated_at=now,
-        **values,
-    )
+    return tuple(map(values.__getitem__, ACTIVITY_COLUMNS))
+
+
+def asdict_shallow(data):
+    # dataclasses.asdict would deep-copy activity_data, which is built just for us.
+    return {name: getattr(data, name) for name in DATA_FIELDS}

@@ -13,6 +13,7 @@ from django.db import transaction
 from providers.legacy.source import aware_from_epoch
 
 from ..models import SyncHistory, SyncStatus, SyncType
+from .writer import insert_sync_runs
 
 TABLE = "sync_logs"
 SYNC_LOGS_SQL = (
@@ -32,6 +33,13 @@ UPDATE_FIELDS = [
     "error_message",
     "error_details",
 ]
+# A new run is written as one tuple; history_fields sets every field without a default.
+NEW_RUN_FIELDS = [
+    f
+    for f in SyncHistory._meta.concrete_fields
+    if not f.primary_key and f.attname != "connection_id"
+]
+NEW_RUN_COLUMNS = ["connection_id", *(f.attname for f in NEW_RUN_FIELDS)]
 # The old worker logged request URLs and headers in its errors; tokens stop here.
 SECRET = re.compile(
     r"((?:access_token|refresh_token|code|client_secret)=)[^&\s\"']+"
@@ -113,20 +121,21 @@ def _import_batch(rows, report, user_map, strava_connections, done):
         if fields is None:
             report.skip(TABLE, row["id"], problem)
             continue
-        run = SyncHistory(connection_id=conn_id, **fields)
         if previous:
-            run.pk = previous[0]
+            run = SyncHistory(pk=previous[0], connection_id=conn_id, **fields)
             changed.append(run)
         else:
-            new.append(run)
-    SyncHistory.objects.bulk_create(new)
+            new.append(_new_run(conn_id, fields))
+    insert_sync_runs(NEW_RUN_COLUMNS, new)
     if changed:
         SyncHistory.objects.bulk_update(changed, UPDATE_FIELDS)
-    for run in new + changed:
-        done[run.error_details["legacy_sync_log_id"]] = (
-            run.pk,
-            run.error_details["legacy_md5"],
-            run.connection_id,
-        )
     report.count(TABLE, "created", len(new))
     report.count(TABLE, "updated", len(changed))
+
+
+def _new_run(conn_id, fields):
+    values = [
+        fields[f.attname] if f.attname in fields else f.get_default()
+        for f in NEW_RUN_FIELDS
+    ]
+    return (conn_id, *values)

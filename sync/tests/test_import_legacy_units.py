@@ -1,11 +1,18 @@
-"""Pure parts of the legacy activity and sync-log import (run on SQLite too)."""
+"""Parts of the legacy import that need no legacy database (run on SQLite too)."""
+
+from datetime import UTC, datetime
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
 
 from providers.errors import MalformedPayloadError
-from sync.legacy.activities import plan_activity, strava_shape
+from providers.legacy.bulk import copy_models
+from providers.tests.factories import make_connection, make_user
+from sync.legacy import writer
+from sync.legacy.activities import _activity, normalise, plan_activity, strava_shape
 from sync.legacy.sync_logs import history_fields, scrub
-from sync.models import SyncStatus
+from sync.models import Activity, SyncStatus
 
 ROW = {
     "id": 1,
@@ -72,3 +79,68 @@ def test_scrub_removes_tokens_from_legacy_error_messages():
     assert (
         scrub(message) == "401 GET /a?access_token=***&page=2 Authorization: Bearer ***"
     )
+
+
+def legacy_activity_row(connection, **values):
+    row = {**ROW, "raw": {"kudos": 3}, "created_at": 1714500000.0, "digest": "m1"}
+    row.update(values)
+    data, _ = normalise(row)
+    now = datetime(2025, 1, 2, tzinfo=UTC)
+    return _activity(data, connection.user_id, connection.pk, row, now), data
+
+
+@pytest.mark.django_db
+def test_the_legacy_writer_inserts_then_updates_like_the_sync_upsert():
+    connection = make_connection(make_user())
+    row, data = legacy_activity_row(connection)
+
+    writer.upsert_activities("strava", [row])
+
+    activity = Activity.objects.get()
+    assert activity.activity_data == data.activity_data
+    assert activity.activity_data["legacy"]["raw"] == {"kudos": 3}
+    assert (activity.user_id, activity.connection_id) == (
+        connection.user_id,
+        connection.pk,
+    )
+    assert activity.start_time == datetime(2024, 5, 1, 6, 30, tzinfo=UTC)
+    assert activity.utc_offset_s == -14400 and activity.distance_m == 5000.0
+    assert activity.created_at == datetime.fromtimestamp(1714500000, UTC)
+    assert activity.is_canonical  # a field the import does not set keeps its default
+
+    renamed, _ = legacy_activity_row(
+        connection, name="Renamed", created_at=1, digest="m2"
+    )
+    writer.upsert_activities("strava", [renamed])
+
+    activity = Activity.objects.get()
+    assert activity.name == "Renamed"
+    assert activity.activity_data["legacy"]["md5"] == "m2"
+    assert activity.created_at == datetime.fromtimestamp(1714500000, UTC)  # kept
+
+
+@pytest.mark.django_db
+def test_a_batch_racing_a_sync_of_the_same_activity_is_merged(monkeypatch):
+    connection = make_connection(make_user())
+    first, _ = legacy_activity_row(connection, name="Synced meanwhile")
+    writer.upsert_activities("strava", [first])
+    # The check before the write saw nothing: a sync stored the activity just after.
+    monkeypatch.setattr(writer, "stored_activities", lambda ids, first_only: {})
+    row, _ = legacy_activity_row(connection, name="From legacy", digest="m2")
+
+    writer.upsert_activities("strava", [row])
+
+    assert list(Activity.objects.values_list("name", flat=True)) == ["From legacy"]
+
+
+@pytest.mark.django_db
+def test_copied_users_that_conflict_raise_and_leave_the_transaction_usable():
+    make_user("taken@example.com")
+    User = get_user_model()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        copy_models(
+            User, [User(email="free@example.com"), User(email="taken@example.com")]
+        )
+
+    assert list(User.objects.values_list("email", flat=True)) == ["taken@example.com"]

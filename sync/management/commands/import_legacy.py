@@ -8,7 +8,13 @@ of times; it never writes to the legacy database.
 from django.core.management.base import BaseCommand, CommandError
 
 from providers.legacy.source import SourceError
-from sync.legacy.importer import STEPS, NotMigratedError, check_migrated, run
+from sync.legacy.importer import (
+    BATCH_SIZE,
+    STEPS,
+    NotMigratedError,
+    check_migrated,
+    run,
+)
 
 
 def steps(value):
@@ -27,7 +33,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--source", required=True, help="postgres:// URL")
         parser.add_argument("--dry-run", action="store_true", help="write nothing")
-        parser.add_argument("--batch-size", type=int, default=1000)
+        parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
         parser.add_argument("--only", default=",".join(STEPS))
 
     def handle(self, *args, source, dry_run, batch_size, only, **options):
