@@ -2,53 +2,44 @@
 
 import json
 
-from django import forms
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from providers import registry
 from providers import services as connection_services
-from providers.models import Provider, ProviderConnection
-from providers.sports import SportType
+from providers.models import ProviderConnection
 
-from . import queries, services
+from . import cache, queries, services
+from .cards import card_context, card_status_html, compute_overview, url_maker
+from .feed import FeedFilterForm, feed_rows_html, options_html
 from .messages import (
     activity_display,
     failure_message,
     format_duration,
-    totals_display,
 )
 from .models import Activity, SyncType
 
 HISTORY_PAGE_SIZE = 20
 
 
-def _card_context(card):
-    run = card.latest_run
-    return {
-        "card": card,
-        "failure": failure_message(run, card.backend.name) if run else "",
-    }
-
-
 @login_required
 @require_GET
 def dashboard(request):
-    cards = [_card_context(card) for card in queries.dashboard_cards(request.user)]
-    chart = queries.weekly_chart(queries.weekly_volume(request.user))
+    user = request.user
+    connections = queries.attach_latest_runs(queries.user_connections(user))
+    key = cache.dashboard_key(user.pk, connections)
+    overview = cache.get_or_compute(key, lambda: compute_overview(user, connections))
+    cards = queries.dashboard_cards(user, connections, overview["counts"])
+    url = url_maker()
     return render(
         request,
         "sync/dashboard.html",
-        {
-            "cards": cards,
-            "totals": totals_display(queries.totals(request.user)),
-            "chart": chart,
-            "chart_svg": queries.weekly_chart_svg(chart),
-        },
+        {"cards": [card_context(card, url) for card in cards], **overview},
     )
 
 
@@ -65,7 +56,7 @@ def card_status(request, connection_id):
         latest_run=queries.sync_status(connection),
         activity_count=connection.activities.count(),
     )
-    return render(request, "sync/includes/card_status.html", _card_context(card))
+    return HttpResponse(card_status_html(card, url_maker()))
 
 
 @login_required
@@ -112,37 +103,6 @@ def request_manual_sync(connection):
     return run, active is None or run.pk != active.pk
 
 
-class FeedFilterForm(forms.Form):
-    provider = forms.ChoiceField(
-        choices=[("", "All providers"), *Provider.choices], required=False
-    )
-    sport = forms.ChoiceField(
-        choices=[("", "All sports"), *SportType.choices], required=False
-    )
-    date_from = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    cursor = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def clean_cursor(self):
-        cursor = self.cleaned_data["cursor"]
-        if cursor:
-            try:
-                queries.decode_cursor(cursor)
-            except ValueError:
-                raise forms.ValidationError("That page link is not valid.") from None
-        return cursor
-
-    def filters(self):
-        data = self.cleaned_data
-        return queries.FeedFilters(
-            data["provider"], data["sport"], data["date_from"], data["date_to"]
-        )
-
-
 @login_required
 @require_GET
 def activities(request):
@@ -158,17 +118,18 @@ def activities(request):
         params = request.GET.copy()
         params["cursor"] = next_cursor
         next_query = params.urlencode()
+    # Detail URLs are this plus "<id>/": one reverse() instead of one a row.
+    detail_prefix = reverse("sync:activities")
     return render(
         request,
         "sync/activities.html",
         {
             "form": form,
             "rows": rows,
+            "rows_html": feed_rows_html(rows, detail_prefix),
             "next_query": next_query,
-            # Detail URLs are this plus "<id>/": one reverse() instead of one a row.
-            "detail_prefix": reverse("sync:activities"),
-            "provider_choices": FeedFilterForm.base_fields["provider"].choices,
-            "sport_choices": FeedFilterForm.base_fields["sport"].choices,
+            "provider_options": options_html(form, "provider"),
+            "sport_options": options_html(form, "sport"),
         },
     )
 

@@ -21,6 +21,7 @@ from providers.backends.strava import normalize_strava_activity
 from providers.errors import MalformedPayloadError
 from providers.legacy.source import aware_from_epoch
 
+from ..cache import bump_data_version
 from .writer import ACTIVITY_COLUMNS, stored_activities, upsert_activities
 
 TABLE = "activities"
@@ -131,7 +132,7 @@ def import_activities(source, report, user_map, strava_connections, batch_size):
 def _import_batch(rows, report, user_map, strava_connections):
     existing = stored_activities([str(r["strava_activity_id"]) for r in rows])
     now = timezone.now()
-    writes, created = [], 0
+    writes, created, touched = [], 0, set()
     for row in rows:
         user_id = user_map.get(row["user_id"])
         if user_id is None:
@@ -158,10 +159,14 @@ def _import_batch(rows, report, user_map, strava_connections):
         for problem in problems:
             report.note("fixed", TABLE, row["id"], problem)
         writes.append(_activity(data, user_id, conn_id, row, now))
+        touched.add(user_id)
         created += action == "create"
     if writes:
         with transaction.atomic():
             upsert_activities("strava", writes)
+        for user_id in touched:
+            # No sync run records these writes: refresh the cached dashboards.
+            bump_data_version(user_id)
     report.count(TABLE, "created", created)
     report.count(TABLE, "updated", len(writes) - created)
 

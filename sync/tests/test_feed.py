@@ -113,3 +113,19 @@ def test_feed_pages_without_offset_scans(logged_in, user):
     # \b: the utc_offset_s column must not count as an OFFSET clause.
     offsets = [q for q in captured.captured_queries if OFFSET.search(q["sql"])]
     assert offsets == []
+
+
+def test_feed_escapes_what_providers_send(logged_in, user):
+    connection = make_connection(user, "strava")
+    make_activity(user, connection, name="<script>alert(1)</script>")
+    html = logged_in.get(reverse("sync:activities")).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert" not in html
+
+
+def test_feed_keeps_the_chosen_filters_selected(logged_in, user):
+    html = logged_in.get(
+        reverse("sync:activities"), {"provider": "garmin"}
+    ).content.decode()
+    assert '<option value="garmin" selected>Garmin</option>' in html
+    assert html.count(" selected>") == 1

@@ -144,3 +144,41 @@ def test_copied_users_that_conflict_raise_and_leave_the_transaction_usable():
         )
 
     assert list(User.objects.values_list("email", flat=True)) == ["taken@example.com"]
+
+
+def test_importing_activities_refreshes_the_owners_cached_dashboard(monkeypatch, db):
+    from sync.legacy import activities
+
+    bumped = []
+    monkeypatch.setattr(activities, "bump_data_version", bumped.append)
+    monkeypatch.setattr(activities, "stored_activities", lambda ids: {})
+    monkeypatch.setattr(activities, "upsert_activities", lambda provider, rows: None)
+    rows = [
+        {
+            "id": 1,
+            "user_id": 10,
+            "strava_activity_id": 555,
+            "name": "Run",
+            "type": "Run",
+            "start_date": 1780000000.0,
+            "timezone": None,
+            "utc_offset": 0,
+            "distance": 5000.0,
+            "moving_time": 1500,
+            "elapsed_time": 1600,
+            "total_elevation_gain": None,
+            "average_heartrate": None,
+            "max_heartrate": None,
+            "calories": None,
+            "raw": None,
+            "created_at": 1780000000.0,
+            "digest": "d1",
+        }
+    ]
+
+    class Report:
+        def __getattr__(self, name):
+            return lambda *args, **kwargs: None
+
+    activities._import_batch(rows, Report(), {10: 42}, {42: 7})
+    assert bumped == [42]

@@ -23,7 +23,8 @@ SPORTS = [SportType.RUN, SportType.RIDE, SportType.SWIM, SportType.WALK]
 STATUSES = [SyncStatus.SUCCESS, SyncStatus.FAILED, SyncStatus.RATE_LIMITED]
 # Session and user, then: dashboard = connections with counts, latest runs, totals,
 # weekly volume; feed = one keyset page; summary = connections, runs, overall, totals.
-MAX_QUERIES = {"dashboard": 6, "feed": 3, "summary": 6}
+# Uncached: session, user, connections, latest runs, counts, totals, weekly volume.
+MAX_QUERIES = {"dashboard": 7, "feed": 3, "summary": 7}
 
 
 def build_dataset(user, activities=20_000, runs=2_000):
@@ -88,3 +89,12 @@ def test_page_query_count_does_not_grow_with_data(
     with django_assert_max_num_queries(MAX_QUERIES[page]):
         big_count = count_queries(client, urls[page])
     assert big_count == small_count
+
+
+def test_dashboard_with_cached_totals_reads_only_connections_and_runs(client, db):
+    user = make_user()
+    build_dataset(user)
+    client.force_login(user)
+    count_queries(client, reverse("sync:dashboard"))
+    # Session, user, connections, latest runs (totals, chart and counts are cached).
+    assert count_queries(client, reverse("sync:dashboard")) == 4
