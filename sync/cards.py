@@ -66,7 +66,7 @@ def card_status_html(card, url):
         )
     return format_html(
         '<div class="card-status" id="status-{}" aria-live="polite"{}>\n'
-        "  {}\n  <p>{} {}{}.</p>\n</div>",
+        "  {}\n  <p>{} {}{}</p>\n</div>",
         card.slug,
         poll,
         _run_html(run, card.backend.name),
@@ -98,23 +98,31 @@ def _run_html(run, provider_name):
     failure = failure_message(run, provider_name)
     return format_html(
         '<p data-sync-state="{}">Last sync: <strong class="run-{}">{}</strong> '
-        '<time datetime="{}">{} ago</time>{}</p>{}',
+        '<time datetime="{}">{}</time>{}</p>{}',
         run.status,
         run.status,
         label,
         at.isoformat(),
-        timesince(at),
+        _ago(at),
         counts,
         format_html('\n  <p class="failure">{}</p>', failure) if failure else "",
     )
 
 
+def _ago(moment):
+    """ "just now" for the last minute, else Django's "5 minutes ago"."""
+    if (timezone.now() - moment).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(moment)} ago"
+
+
 def _up_to_date_html(last_sync_at):
     if last_sync_at is None:
-        return ""
+        return "."
     local = timezone.localtime(last_sync_at)
+    # No full stop after the date: "p.m." already ends with one.
     return format_html(
-        ', up to date as of <time datetime="{}">{}</time>',
+        '; last synced <time datetime="{}">{}</time>',
         local.isoformat(),
         formats.date_format(local, "DATETIME_FORMAT"),
     )

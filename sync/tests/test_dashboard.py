@@ -232,5 +232,13 @@ def test_card_status_partial_matches_the_dashboard_card(logged_in, user):
     ).content.decode()
     assert partial.startswith('<div class="card-status" id="status-strava"')
     assert "Sync running… 3 activities so far." in partial
-    assert "1 activity, up to date as of" in partial
+    assert "1 activity; last synced" in partial
     assert partial in logged_in.get(reverse("sync:dashboard")).content.decode()
+
+
+def test_a_sync_that_just_finished_reads_just_now_and_older_ones_read_ago():
+    from sync.cards import _ago
+
+    now = timezone.now()
+    assert _ago(now - timedelta(seconds=20)) == "just now"
+    assert _ago(now - timedelta(minutes=5)) == "5\xa0minutes ago"
