@@ -8,8 +8,8 @@ refresh token with `refresh_token_expires_in`, fixed partner `scope`, no user id
 Activities are pulled by UPLOAD time in windows of at most 24 h, in seconds (400
 otherwise); backfill answers 202, or 409 for a range already requested (§3.5).
 
-The data of an accepted backfill reaches us by push. `backfill_push_payload` builds
-that push body; posting it to our Garmin webhook is left to the webhooks issue.
+The data of an accepted backfill reaches us by push: a task (tasks.py) posts
+`backfill_push_payload` to our Garmin webhook after the 202.
 """
 
 import secrets
@@ -181,7 +181,18 @@ def backfill(request, athlete, grant):
             )
     except IntegrityError:
         return JsonResponse({"errorMessage": "duplicate backfill request"}, status=409)
+    # The sandbox is served by our own server: its Garmin webhook is on this host.
+    webhook_url = request.build_absolute_uri("/webhooks/garmin/")
+    transaction.on_commit(
+        lambda: _push_later(webhook_url, athlete.id, window[0], window[1])
+    )
     return HttpResponse(status=202)
+
+
+def _push_later(webhook_url, athlete_id, start_ts, end_ts):
+    from .tasks import push_garmin_backfill  # tasks imports this module
+
+    push_garmin_backfill.enqueue(webhook_url, athlete_id, start_ts, end_ts)
 
 
 def backfill_push_payload(athlete, start, end):

@@ -18,7 +18,7 @@ from providers.registry import get_backend
 from providers.sandbox import data, faults
 from providers.sandbox.garmin import backfill_push_payload, pending_backfills
 from providers.sandbox.models import Fault
-from sync.models import Activity, SyncHistory, SyncStatus
+from sync.models import Activity, SyncHistory, SyncStatus, SyncType
 from sync.services import run_sync, sync_in_foreground
 from trainlytics.settings import sandbox_provider_conf
 
@@ -90,7 +90,7 @@ def test_connect_and_full_sync_store_exactly_the_sandbox_activities(
     assert stored_facts(connection) == expected
 
 
-def test_garmin_pulls_the_last_day_and_requests_a_backfill_for_the_rest(
+def test_garmin_pulls_the_last_day_and_the_backfill_arrives_by_push(
     sandbox, client, user
 ):
     # Connecting runs the initial sync (no `since`): the one to check.
@@ -98,27 +98,32 @@ def test_garmin_pulls_the_last_day_and_requests_a_backfill_for_the_rest(
     assert connection.provider_user_id == data.provider_user_id("garmin", ATHLETE)
     assert "ACTIVITY_EXPORT" in connection.scopes
 
-    run = SyncHistory.objects.get(connection=connection)
-
+    run = SyncHistory.objects.get(connection=connection, sync_type=SyncType.INITIAL)
     assert run.status == SyncStatus.SUCCESS
     day_ago = datetime.now(UTC) - timedelta(hours=24)
-    recent = [
-        s for s in data.visible_sessions(ATHLETE, "garmin") if s.uploaded_at >= day_ago
-    ]
-    assert [f["start_time"] for f in stored_facts(connection)] == [
-        s.start for s in recent
-    ]
+    recent = {
+        s.start
+        for s in data.visible_sessions(ATHLETE, "garmin")
+        if s.uploaded_at >= day_ago
+    }
     ranges = pending_backfills(ATHLETE.id)
     assert len(ranges) == 3  # 90 days in 30-day requests
-    pushed = [
-        item
+    backfilled = {
+        s.start
+        for s in data.visible_sessions(ATHLETE, "garmin")
+        if ranges[0][0] <= s.start < ranges[-1][1]
+    }
+    assert len(backfilled) == sum(
+        len(backfill_push_payload(ATHLETE, start, end)["activities"])
         for start, end in ranges
-        for item in backfill_push_payload(ATHLETE, start, end)["activities"]
-    ]
-    in_range = [
-        s for s in data.visible_sessions(ATHLETE, "garmin") if s.start >= ranges[0][0]
-    ]
-    assert len(pushed) == len(in_range)
+    )
+    # Each accepted backfill is pushed to our Garmin webhook, which processes every
+    # summary in it as an event of its own.
+    pushes = SyncHistory.objects.filter(
+        connection=connection, sync_type=SyncType.WEBHOOK
+    )
+    assert pushes.count() == len(backfilled)
+    assert {f["start_time"] for f in stored_facts(connection)} == recent | backfilled
 
 
 def test_strava_athlete_who_unticks_activities_is_refused_at_connect(
