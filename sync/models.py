@@ -118,6 +118,18 @@ class Activity(models.Model):
     calories_kcal = models.FloatField(null=True, blank=True)
     device_name = models.CharField(max_length=255, blank=True)
     activity_data = models.JSONField(default=dict, blank=True)
+    # The copies of one real session share a group (sync.grouping); athletes see only
+    # the canonical copy. Standalone activities have no group and are canonical.
+    group = models.ForeignKey(
+        "ActivityGroup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+    )
+    # A database default too: bulk writers that name their columns (the legacy
+    # import's COPY) leave it out.
+    is_canonical = models.BooleanField(default=True, db_default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -137,10 +149,87 @@ class Activity(models.Model):
                 fields=["user", "-start_time", "-id"], name="activity_feed_idx"
             ),
             models.Index(fields=["connection"], name="activity_connection_idx"),
+            # The athlete's feed: one entry per real session.
+            models.Index(
+                fields=["user", "-start_time", "-id"],
+                condition=Q(is_canonical=True),
+                name="activity_canonical_feed_idx",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_sport_type_display()} on {self.start_time:%Y-%m-%d}"
+
+
+class ActivityGroup(models.Model):
+    """The provider copies of one real session (sync.grouping keeps it up to date).
+
+    `filled` holds the metrics the canonical copy lacks, taken from the other copies:
+    {"calories_kcal": 612.0, "device_name": "Forerunner 965", ...}.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="activity_groups",
+    )
+    canonical = models.ForeignKey(
+        Activity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    filled = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "activity_groups"
+
+    def __str__(self):
+        return f"Activity group #{self.pk}"
+
+
+class GroupDecision(models.TextChoices):
+    TOGETHER = "together", "Together"
+    APART = "apart", "Apart"
+
+
+class ActivityGroupDecision(models.Model):
+    """The athlete's word on one pair of copies: the same session or not.
+
+    Keyed by provider ids, not row ids, so it survives a copy being deleted and synced
+    again, and any regrouping. The pair is ordered (a < b) so it is stored once.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="activity_group_decisions",
+    )
+    provider_a = models.CharField(max_length=20, choices=Provider.choices)
+    provider_activity_id_a = models.CharField(max_length=255)
+    provider_b = models.CharField(max_length=20, choices=Provider.choices)
+    provider_activity_id_b = models.CharField(max_length=255)
+    decision = models.CharField(max_length=10, choices=GroupDecision.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "activity_group_decisions"
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "provider_a",
+                    "provider_activity_id_a",
+                    "provider_b",
+                    "provider_activity_id_b",
+                ],
+                name="activity_group_decision_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.decision}: {self.provider_a} / {self.provider_b}"
 
 
 class WorkoutStatus(models.TextChoices):

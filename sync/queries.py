@@ -145,9 +145,10 @@ def totals(user, now=None):
         aggregates[f"{period}_count"] = Count("id", filter=in_period)
         aggregates[f"{period}_distance_m"] = Sum("distance_m", filter=in_period)
         aggregates[f"{period}_moving_s"] = Sum(moving, filter=in_period)
-    row = Activity.objects.filter(user=user, start_time__gte=since).aggregate(
-        **aggregates
-    )
+    # One session recorded by several providers counts once (sync.grouping).
+    row = Activity.objects.filter(
+        user=user, is_canonical=True, start_time__gte=since
+    ).aggregate(**aggregates)
     return {
         period: {
             "activities": row[f"{period}_count"] or 0,
@@ -167,7 +168,7 @@ def weekly_volume(user, weeks=CHART_WEEKS, now=None):
     this_week, _ = period_starts(now)
     first = this_week - timedelta(weeks=weeks - 1)
     rows = (
-        Activity.objects.filter(user=user, start_time__gte=first)
+        Activity.objects.filter(user=user, is_canonical=True, start_time__gte=first)
         .annotate(week=TruncWeek("start_time"))
         .values("week", "sport_type")
         .annotate(seconds=Sum(Coalesce("moving_time_s", "elapsed_time_s")))
@@ -217,9 +218,13 @@ def _local_midnight(day):
 
 
 def filtered_activities(user, filters):
+    """One entry per session (its canonical copy); with a provider filter, that
+    provider's own copies, so every session it recorded is listed."""
     activities = Activity.objects.filter(user=user)
     if filters.provider:
         activities = activities.filter(provider=filters.provider)
+    else:
+        activities = activities.filter(is_canonical=True)
     if filters.sport:
         activities = activities.filter(sport_type=filters.sport)
     if filters.date_from:
@@ -255,7 +260,7 @@ def summary(user, now=None):
     counts = activity_counts(connections)
     for connection in connections:
         connection.activity_count = counts.get(connection.pk, 0)
-    overall = Activity.objects.filter(user=user).aggregate(
+    overall = Activity.objects.filter(user=user, is_canonical=True).aggregate(
         activities=Count("id"), last_activity_at=Max("start_time")
     )
     return {

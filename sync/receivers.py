@@ -1,14 +1,16 @@
-"""What sync does when providers announces a connection change.
+"""What sync does when providers announces a connection change, or copies are deleted.
 
 providers sends the signals and never imports sync; SyncConfig.ready() imports this.
 """
 
+from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
 
 from providers.signals import connection_established, connection_removed
 
 from . import services
-from .models import SyncType
+from .grouping import deletes
+from .models import Activity, SyncType
 
 
 @receiver(connection_established, dispatch_uid="sync.initial_sync")
@@ -22,3 +24,15 @@ def forget_activities(sender, connection, keep_activities, **kwargs):
     """Kept activities outlive the connection (the FK is SET_NULL); others go."""
     if not keep_activities:
         services.delete_connection_activities(connection)
+
+
+@receiver(pre_delete, sender=Activity, dispatch_uid="sync.note_grouped_copy")
+def note_grouped_copy(sender, instance, origin=None, **kwargs):
+    if instance.group_id is not None:
+        deletes.note(instance.group_id, origin)
+
+
+@receiver(post_delete, sender=Activity, dispatch_uid="sync.settle_groups")
+def settle_groups(sender, instance, origin=None, **kwargs):
+    """Groups that lost copies re-elect or dissolve (sync.grouping.deletes)."""
+    deletes.settle(origin)

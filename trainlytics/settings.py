@@ -179,6 +179,14 @@ SYNC_RETRY_DELAY = env.int("SYNC_RETRY_DELAY", default=30)
 SYNC_MAX_ATTEMPTS = env.int("SYNC_MAX_ATTEMPTS", default=4)
 SYNC_BUDGET_RESERVE = env.float("SYNC_BUDGET_RESERVE", default=0.1)
 
+# Cross-provider duplicates: group copies of one real session as they arrive, and
+# show the copy from the first provider in this list (device makers before Strava).
+ACTIVITY_GROUPING = env.bool("ACTIVITY_GROUPING", default=True)
+ACTIVITY_PROVIDER_PRIORITY = env.list(
+    "ACTIVITY_PROVIDER_PRIORITY",
+    default=["garmin", "coros", "polar", "wahoo", "fitbit", "strava"],
+)
+
 # --- Logging --------------------------------------------------------------------------
 
 LOGGING = {

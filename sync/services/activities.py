@@ -6,6 +6,7 @@ from django.db import transaction
 
 from providers.backends.base import ActivityData
 
+from ..grouping import group_page
 from ..models import Activity
 
 DATA_FIELDS = [f.name for f in fields(ActivityData)]
@@ -36,7 +37,8 @@ def upsert_activities(provider, activities):
 
     One indexed read finds the ids we already hold, then one INSERT ... ON CONFLICT
     DO UPDATE writes the page. Ids must be unique within the list (PostgreSQL cannot
-    update one row twice in a statement).
+    update one row twice in a statement). The page is then grouped with the other
+    providers' copies of the same sessions (sync.grouping), in the same transaction.
     """
     if not activities:
         return 0, 0
@@ -53,6 +55,7 @@ def upsert_activities(provider, activities):
             unique_fields=["provider", "provider_activity_id"],
             update_fields=UPDATE_FIELDS,
         )
+        group_page(activities)
     return len(ids) - len(existing), len(existing)
 
 
