@@ -106,9 +106,16 @@ def activities(request, filters: Query[ActivityFilters]):
         )
     except ValueError:
         raise HttpError(400, "The cursor is not valid.") from None
+    queries.attach_sessions(items)
     return {"items": items, "next_cursor": next_cursor or None}
 
 
 @router.get("/activities/{int:activity_id}", response=ActivityDetailOut)
 def activity(request, activity_id: int):
-    return get_object_or_404(Activity, pk=activity_id, user=request.auth)
+    """One copy with its raw payload and every copy of its session (`copies`)."""
+    activity = get_object_or_404(Activity, pk=activity_id, user=request.auth)
+    activity.copies = queries.session_copies(activity)
+    activity.providers = queries.session_providers(
+        activity, [c.provider for c in activity.copies]
+    )
+    return activity

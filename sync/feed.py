@@ -1,6 +1,7 @@
 """The activity feed's filter form and its rows, rendered in Python (the feed is
 twenty-five rows of eleven values; a template loop cost more than the query)."""
 
+import copy
 import functools
 from html import escape as html_escape
 
@@ -11,6 +12,7 @@ from providers.models import Provider
 from providers.sports import SportType
 
 from . import queries
+from .messages import PROVIDER_LABELS
 
 
 class FeedFilterForm(forms.Form):
@@ -44,17 +46,40 @@ class FeedFilterForm(forms.Form):
         )
 
 
+def with_filled(activity):
+    """The activity as its session shows it: where the canonical copy lacks a metric
+    its group took from another copy (`filled`, from queries.attach_sessions or the
+    group), a copy of it with that value. The stored row is left alone."""
+    filled = getattr(activity, "filled", None)
+    if not filled:
+        return activity
+    session = copy.copy(activity)
+    for name, value in filled.items():
+        if getattr(session, name, None) in (None, ""):
+            setattr(session, name, value)
+    return session
+
+
+@functools.cache
+def badge_html(provider):
+    label = PROVIDER_LABELS.get(provider, provider)
+    return (
+        f'<span class="badge badge-{html_escape(provider)}">{html_escape(label)}</span>'
+    )
+
+
 def feed_rows_html(rows, detail_prefix):
     """The feed's rows as HTML, escaped here: a template row of eleven variables,
     times 25, cost more than the rest of the page. html.escape, not Django's escape:
     every value is a plain str (no lazy or safe strings), and skipping those checks
-    halves the cost."""
+    halves the cost. A row shows a badge for each provider of its session
+    (`providers`, from queries.attach_sessions)."""
     e = html_escape
     return mark_safe(  # noqa: S308 - every interpolated value is escaped
         "".join(
             f'\n    <tr class="activity">\n'
-            f'      <td><span class="badge badge-{e(a.provider)}">{e(d["provider"])}'
-            f"</span></td>\n      <td>{e(d['sport'])}</td>\n"
+            f'      <td class="badges">{" ".join(map(badge_html, a.providers))}'
+            f"</td>\n      <td>{e(d['sport'])}</td>\n"
             f'      <td><a href="{e(detail_prefix)}{a.pk}/">{e(d["name"])}</a></td>\n'
             f'      <td><time datetime="{e(d["start_iso"])}">{e(d["start_text"])}'
             f"</time></td>\n      <td>{e(d['duration'])}</td><td>{e(d['distance'])}"

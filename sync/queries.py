@@ -6,6 +6,7 @@ counts and sums happen in the database, and nothing loops over rows issuing quer
 
 import base64
 import binascii
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -20,6 +21,7 @@ from providers import registry
 from providers.models import ProviderConnection
 from providers.sports import SportType
 
+from .grouping.store import priority
 from .models import Activity, SyncHistory
 
 FEED_PAGE_SIZE = 25
@@ -252,6 +254,80 @@ def activity_page(user, filters, cursor="", size=FEED_PAGE_SIZE):
     rows = list(activities.order_by("-start_time", "-id")[: size + 1])
     next_cursor = encode_cursor(rows[size - 1]) if len(rows) > size else ""
     return rows[:size], next_cursor
+
+
+# -- the copies behind each feed entry (sync.grouping) ---------------------------------
+
+# How far from a session the detail page looks for a copy to merge: wider than the
+# three minutes grouping allows, for a phone started late or a clock off by hours.
+MERGE_WINDOW = timedelta(hours=6)
+MERGE_CANDIDATES = 20
+
+
+def by_priority(providers):
+    rank = {provider: i for i, provider in enumerate(priority())}
+    return sorted(providers, key=lambda p: (rank.get(p, len(rank)), p))
+
+
+def session_providers(activity, providers):
+    """The providers of `activity`'s session: its own first, then by priority."""
+    return [activity.provider, *by_priority(set(providers) - {activity.provider})]
+
+
+def attach_sessions(activities):
+    """Set `providers` and `filled` on each activity of a page, in one query.
+
+    `providers`: every provider of the activity's session, its own first, then the
+    others by ACTIVITY_PROVIDER_PRIORITY. `filled`: the metrics its group took from
+    the other copies, for a canonical copy ({} otherwise: they fill the canonical
+    one's gaps). One query by group id, none when nothing on the page is grouped.
+    """
+    group_ids = {a.group_id for a in activities if a.group_id is not None}
+    members, filled = defaultdict(set), {}
+    if group_ids:
+        rows = (
+            Activity.objects.filter(group_id__in=group_ids)
+            .order_by()
+            .values_list("group_id", "provider", "group__filled")
+        )
+        for group_id, provider, group_filled in rows:
+            members[group_id].add(provider)
+            filled[group_id] = group_filled
+    for activity in activities:
+        others = members.get(activity.group_id)
+        activity.providers = (
+            session_providers(activity, others) if others else [activity.provider]
+        )
+        activity.filled = (
+            filled.get(activity.group_id) or {} if activity.is_canonical else {}
+        )
+    return activities
+
+
+def session_copies(activity):
+    """Every copy of `activity`'s session, the canonical one first, then by provider
+    priority; [activity] when it is not grouped. One query."""
+    if activity.group_id is None:
+        return [activity]
+    copies = list(Activity.objects.filter(group_id=activity.group_id))
+    rank = {p: i for i, p in enumerate(by_priority({c.provider for c in copies}))}
+    return sorted(copies, key=lambda c: (not c.is_canonical, rank[c.provider], c.pk))
+
+
+def merge_candidates(activity, copies):
+    """Copies from providers not yet in the session that start near it: what the
+    athlete may merge a missed pair with. One query."""
+    start = activity.start_time
+    return list(
+        Activity.objects.filter(
+            user_id=activity.user_id,
+            start_time__gte=start - MERGE_WINDOW,
+            start_time__lte=start + MERGE_WINDOW,
+        )
+        .exclude(provider__in={c.provider for c in copies})
+        .defer("activity_data")
+        .order_by("start_time", "id")[:MERGE_CANDIDATES]
+    )
 
 
 def summary(user, now=None):

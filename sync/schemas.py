@@ -62,11 +62,15 @@ class SyncStatusOut(Schema):
     run: RunOut | None
 
 
-class ActivityOut(Schema):
+class CopyOut(Schema):
+    """One provider's copy of an activity, in our units."""
+
     id: int
-    connection_id: int | None
     provider: str
     provider_activity_id: str
+    is_canonical: bool = Field(
+        description="The copy the session is shown and counted by"
+    )
     sport_type: str
     name: str
     start_time: datetime
@@ -81,8 +85,18 @@ class ActivityOut(Schema):
     device_name: str
 
 
+class ActivityOut(CopyOut):
+    connection_id: int | None
+    providers: list[str] = Field(
+        description="Every provider that recorded this session, this copy's first"
+    )
+
+
 class ActivityDetailOut(ActivityOut):
     activity_data: dict
+    copies: list[CopyOut] = Field(
+        description="Every provider's copy of the session, the canonical one first"
+    )
 
 
 class ActivityPageOut(Schema):

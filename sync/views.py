@@ -1,11 +1,12 @@
-"""The athlete's pages: dashboard, live card status, feed, activity detail, history."""
+"""The athlete's pages: dashboard, live card status, feed, activity detail with the
+split and merge of its copies, history."""
 
 import json
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -16,8 +17,10 @@ from providers.models import ProviderConnection
 
 from . import cache, queries, services
 from .cards import card_context, card_status_html, compute_overview, url_maker
-from .feed import FeedFilterForm, feed_rows_html, options_html
+from .feed import FeedFilterForm, badge_html, feed_rows_html, options_html, with_filled
+from .grouping import GroupingError, merge_activities, split_activity
 from .messages import (
+    PROVIDER_LABELS,
     activity_display,
     failure_message,
     format_duration,
@@ -112,7 +115,8 @@ def activities(request):
         page, next_cursor = queries.activity_page(
             request.user, form.filters(), form.cleaned_data["cursor"]
         )
-        rows = [(activity, activity_display(activity)) for activity in page]
+        queries.attach_sessions(page)
+        rows = [(a, activity_display(with_filled(a))) for a in page]
     next_query = ""
     if next_cursor:
         params = request.GET.copy()
@@ -134,20 +138,87 @@ def activities(request):
     )
 
 
+def _kcal(value):
+    return "" if value is None else f"{value:.0f} kcal"
+
+
+def copy_columns(copies):
+    """Each copy of a session as the strings of its column on the detail page."""
+    return [
+        {
+            "activity": c,
+            "badge": badge_html(c.provider),
+            "display": activity_display(c),
+            "calories": _kcal(c.calories_kcal),
+            "raw_json": json.dumps(c.activity_data, indent=2, sort_keys=True),
+        }
+        for c in copies
+    ]
+
+
 @login_required
 @require_GET
 def activity_detail(request, activity_id):
-    activity = get_object_or_404(Activity, pk=activity_id, user=request.user)
+    """One session: its canonical copy (gaps filled from the others), every copy side
+    by side, and the split and merge forms. A non-canonical copy's id redirects to
+    the canonical one, so a session has one page."""
+    activity = get_object_or_404(
+        Activity.objects.select_related("group"), pk=activity_id, user=request.user
+    )
+    copies = queries.session_copies(activity)
+    if copies[0].pk != activity.pk:
+        return redirect("sync:activity", copies[0].pk)
+    activity.filled = activity.group.filled if activity.group else {}
+    session = with_filled(activity)
+    candidates = queries.merge_candidates(activity, copies)
     return render(
         request,
         "sync/activity_detail.html",
         {
-            "activity": activity,
-            "display": activity_display(activity),
-            "elapsed": format_duration(activity.elapsed_time_s),
-            "raw_json": json.dumps(activity.activity_data, indent=2, sort_keys=True),
+            "activity": session,
+            "display": activity_display(session),
+            "elapsed": format_duration(session.elapsed_time_s),
+            "badges": [badge_html(c.provider) for c in copies],
+            "columns": copy_columns(copies),
+            "grouped": len(copies) > 1,
+            "candidates": [(c, activity_display(c)) for c in candidates],
         },
     )
+
+
+@login_required
+@require_POST
+def split(request, activity_id):
+    """Take this copy out of its session; back to what is left of the session."""
+    activity = get_object_or_404(Activity, pk=activity_id, user=request.user)
+    rest = [c for c in queries.session_copies(activity) if c.pk != activity.pk]
+    name = PROVIDER_LABELS.get(activity.provider, activity.provider)
+    try:
+        split_activity(request.user, activity)
+    except GroupingError as exc:
+        flash.error(request, str(exc))
+        return redirect("sync:activity", activity.pk)
+    flash.success(request, f"The {name} copy is now an activity of its own.")
+    return redirect("sync:activity", rest[0].pk)
+
+
+@login_required
+@require_POST
+def merge(request, activity_id):
+    """Join the copy chosen in the form (`other`) to this activity's session."""
+    activity = get_object_or_404(Activity, pk=activity_id, user=request.user)
+    other_id = request.POST.get("other", "")
+    if not other_id.isdigit():
+        raise Http404("No activity to merge with.")
+    other = get_object_or_404(Activity, pk=int(other_id), user=request.user)
+    try:
+        merge_activities(request.user, activity, other)
+    except GroupingError as exc:
+        flash.error(request, str(exc))
+    else:
+        name = PROVIDER_LABELS.get(other.provider, other.provider)
+        flash.success(request, f"Merged: the {name} copy is part of this activity.")
+    return redirect("sync:activity", activity.pk)
 
 
 @login_required
