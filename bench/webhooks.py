@@ -36,22 +36,13 @@ ATHLETES = 50
 DRAIN_LIMIT_S = 180
 WARM_UP = 40
 
-# The receivers under /webhooks/ and the database queue, whatever trainlytics/urls.py
-# and the test settings say.
+# The test settings with the database queue, as production runs it.
 SETTINGS = """
 from trainlytics.settings_test import *  # noqa
-ROOT_URLCONF = "bench_webhooks_urls"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Persistent connections, as production should run (a new PostgreSQL connection per
 # request costs more than the webhook itself).
 DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa
-"""
-URLS = """
-from django.urls import include, path
-urlpatterns = [
-    path("webhooks/", include("sync.webhooks.urls")),
-    path("", include("trainlytics.urls")),
-]
 """
 
 
@@ -212,7 +203,6 @@ def main():
     admin = recreate_database(base)
     modules = tempfile.mkdtemp(prefix="bench-webhooks-")
     Path(modules, "bench_webhooks_settings.py").write_text(SETTINGS)
-    Path(modules, "bench_webhooks_urls.py").write_text(URLS)
     env = {
         **os.environ,
         "DATABASE_URL": scratch_url(base),

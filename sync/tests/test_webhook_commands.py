@@ -10,7 +10,7 @@ from responses import matchers
 
 from sync.models import WebhookSubscription
 
-from .test_webhook_urls import URLCONF
+from .webhook_helpers import URLCONF
 
 pytestmark = [pytest.mark.urls(URLCONF), pytest.mark.django_db]
 

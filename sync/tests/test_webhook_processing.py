@@ -13,7 +13,7 @@ from sync.models import SyncHistory, SyncStatus, SyncType, WebhookEvent, Webhook
 from sync.webhooks import processing
 from sync.webhooks.store import Item, record_events
 
-from .test_webhook_urls import activity_ids, webhook_runs
+from .webhook_helpers import activity_ids, webhook_runs
 
 DETAIL_URL = "https://www.strava.com/api/v3/activities/15000000007"
 DETAIL = {

@@ -12,7 +12,7 @@ from providers.tests.factories import make_connection
 from sync.models import Activity, WebhookStatus
 from sync.webhooks.store import rejection_counts
 
-from .test_webhook_urls import URLCONF, activity_ids, deliver, events, webhook_runs
+from .webhook_helpers import URLCONF, activity_ids, deliver, events, webhook_runs
 
 pytestmark = pytest.mark.urls(URLCONF)
 

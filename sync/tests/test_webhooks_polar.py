@@ -11,7 +11,7 @@ from providers.tests.factories import make_connection
 from sync.models import Activity, WebhookStatus, WebhookSubscription
 from sync.webhooks.store import rejection_counts
 
-from .test_webhook_urls import (
+from .webhook_helpers import (
     URLCONF,
     activity_ids,
     deliver,

@@ -1,24 +1,15 @@
-"""Shared by the webhook tests: a URLconf with the receivers mounted, and helpers.
-
-Named test_webhook_* to live with those tests; it holds no tests itself. Once
-trainlytics/urls.py includes sync.webhooks.urls, the URLconf here is the same thing.
-"""
+"""Helpers shared by the webhook tests (deliveries, signatures, what was stored)."""
 
 import hashlib
 import hmac
 import json
 
 from django.test import TestCase
-from django.urls import include, path
 
 from sync.models import Activity, SyncHistory, WebhookEvent
 
-urlpatterns = [
-    path("webhooks/", include("sync.webhooks.urls")),
-    path("", include("trainlytics.urls")),
-]
-
-URLCONF = __name__
+# The project's URLs, which mount the receivers under /webhooks/.
+URLCONF = "trainlytics.urls"
 
 
 def deliver(http_client, url, body, raw=None, headers=None):
