@@ -239,13 +239,37 @@ def filtered_activities(user, filters):
     return activities
 
 
+# What a feed row shows (sync.messages.activity_display, sync.feed) and the API lists
+# (sync.schemas.ActivityOut): not the raw payload, which costs more to load than the
+# rest together.
+FEED_FIELDS = (
+    "provider",
+    "provider_activity_id",
+    "connection_id",
+    "sport_type",
+    "name",
+    "start_time",
+    "utc_offset_s",
+    "elapsed_time_s",
+    "moving_time_s",
+    "distance_m",
+    "elevation_gain_m",
+    "avg_hr_bpm",
+    "max_hr_bpm",
+    "calories_kcal",
+    "device_name",
+    "group_id",
+    "is_canonical",
+)
+
+
 def activity_page(user, filters, cursor="", size=FEED_PAGE_SIZE):
     """(activities, next_cursor) for one page of the feed; next_cursor "" at the end.
 
     One query: it seeks past the cursor with (start_time, id) < (t, id) on the
     activity_feed_idx index instead of counting and skipping rows with OFFSET.
     """
-    activities = filtered_activities(user, filters).defer("activity_data")
+    activities = filtered_activities(user, filters).only(*FEED_FIELDS)
     if cursor:
         start_time, pk = decode_cursor(cursor)
         activities = activities.filter(

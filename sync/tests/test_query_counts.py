@@ -24,7 +24,7 @@ STATUSES = [SyncStatus.SUCCESS, SyncStatus.FAILED, SyncStatus.RATE_LIMITED]
 # Session and user, then: dashboard = connections with counts, latest runs, totals,
 # weekly volume; feed = one keyset page; summary = connections, runs, overall, totals.
 # Uncached: session, user, connections, latest runs, counts, totals, weekly volume.
-MAX_QUERIES = {"dashboard": 7, "feed": 3, "summary": 7}
+MAX_QUERIES = {"dashboard": 7, "feed": 3, "summary": 7, "api feed": 3}
 
 
 def build_dataset(user, activities=20_000, runs=2_000):
@@ -71,7 +71,7 @@ def count_queries(client, url):
     return len(captured.captured_queries)
 
 
-@pytest.mark.parametrize("page", ["dashboard", "feed", "summary"])
+@pytest.mark.parametrize("page", ["dashboard", "feed", "summary", "api feed"])
 def test_page_query_count_does_not_grow_with_data(
     client, db, page, django_assert_max_num_queries
 ):
@@ -79,6 +79,7 @@ def test_page_query_count_does_not_grow_with_data(
         "dashboard": reverse("sync:dashboard"),
         "feed": reverse("sync:activities"),
         "summary": "/api/providers/summary",
+        "api feed": "/api/activities",
     }
     small, big = make_user(), make_user()
     build_dataset(small, activities=2_000, runs=200)
