@@ -2,8 +2,9 @@
 
 The dataset is the query-count test's: 6 connections, 20,000 activities, 2,000 sync
 runs. The baseline is a minimal authenticated view (session + user lookup, no work),
-measured in the same run with the same in-process test Client, so the ratios show
-what our pages add on top of Django's own per-request cost. Target: both <= 3x.
+measured in the same run with the same in-process test Client, one request to each
+URL per round, so the ratios show what our pages add on top of Django's own
+per-request cost and the machine's drift weighs on all three alike. Target: <= 3x.
 
     DATABASE_URL=postgres://root@127.0.0.1:5432/trainlytics_bench \
         .venv/bin/python bench/web.py [--iterations 200]
@@ -53,16 +54,20 @@ URLCONF.urlpatterns = [
 ]
 
 
-def median_ms(client, url, iterations):
-    for _ in range(5):  # warm caches, templates and connections
-        assert client.get(url).status_code == 200
-    samples = []
+def medians_ms(client, urls, iterations):
+    """Median time of each URL, measured in interleaved rounds (one request to each
+    URL per round) so that the machine's drift weighs on every URL alike."""
+    for url in urls:
+        for _ in range(5):  # warm caches, templates and connections
+            assert client.get(url).status_code == 200
+    samples = {url: [] for url in urls}
     for _ in range(iterations):
-        start = time.perf_counter()
-        response = client.get(url)
-        samples.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200
-    return statistics.median(samples)
+        for url in urls:
+            start = time.perf_counter()
+            response = client.get(url)
+            samples[url].append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200
+    return {url: statistics.median(times) for url, times in samples.items()}
 
 
 def analyze():
@@ -88,10 +93,14 @@ def main():
             analyze()
             client = Client()
             client.force_login(user)
-            base = median_ms(client, "/bench/baseline/", args.iterations)
+            pages = {"dashboard": "/", "feed page 1": "/activities/"}
+            medians = medians_ms(
+                client, ["/bench/baseline/", *pages.values()], args.iterations
+            )
+            base = medians["/bench/baseline/"]
             print(f"baseline (minimal authenticated view): {base:7.2f} ms")
-            for name, url in (("dashboard", "/"), ("feed page 1", "/activities/")):
-                ms = median_ms(client, url, args.iterations)
+            for name, url in pages.items():
+                ms = medians[url]
                 print(
                     f"{name:38}: {ms:7.2f} ms  ratio {ms / base:5.2f}x (target <= 3x)"
                 )

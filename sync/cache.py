@@ -63,7 +63,7 @@ def bump_data_version(user_id):
 
 def dashboard_key(user_id, connections, today=None):
     """The cache key of the user's aggregates; connections as from user_connections
-    with attach_latest_runs (latest_run_id, latest_run)."""
+    (with latest_run_id and latest_run)."""
     today = today or timezone.localdate()
     parts = [
         str(user_id),

@@ -34,7 +34,7 @@ HISTORY_PAGE_SIZE = 20
 @require_GET
 def dashboard(request):
     user = request.user
-    connections = queries.attach_latest_runs(queries.user_connections(user))
+    connections = queries.user_connections(user)
     key = cache.dashboard_key(user.pk, connections)
     overview = cache.get_or_compute(key, lambda: compute_overview(user, connections))
     cards = queries.dashboard_cards(user, connections, overview["counts"])
