@@ -148,7 +148,6 @@ class Activity(models.Model):
             models.Index(
                 fields=["user", "-start_time", "-id"], name="activity_feed_idx"
             ),
-            models.Index(fields=["connection"], name="activity_connection_idx"),
             # The athlete's feed: one entry per real session.
             models.Index(
                 fields=["user", "-start_time", "-id"],

@@ -8,6 +8,8 @@ are groups), and bulk writes of what changed. Nothing scans the athlete's histor
 
 import json
 from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime
 from itertools import batched
 
 from django.conf import settings
@@ -157,12 +159,7 @@ def write(user_id, sessions):
         votes = Counter(c.group_id for c in session if c.group_id not in (None, *taken))
         group_id = min(votes, key=lambda g: (-votes[g], g)) if votes else None
         if group_id is None:
-            group = ActivityGroup(
-                user_id=user_id,
-                canonical_id=canonical.id,
-                filled=filled,
-                updated_at=now,
-            )
+            group = NewGroup(user_id, canonical.id, filled, now)
             new.append(group)
         else:
             taken.add(group_id)
@@ -171,7 +168,7 @@ def write(user_id, sessions):
     create_groups(new)
     changed_groups, changed_copies = [], []
     for session, group, canonical, filled in plans:
-        group_id = group.pk if isinstance(group, ActivityGroup) else group
+        group_id = group.pk if isinstance(group, NewGroup) else group
         if isinstance(group, int):
             current = next(c for c in session if c.group_id == group_id)
             if (current.group_canonical_id, current.group_filled) != (
@@ -223,11 +220,35 @@ CREATE_GROUPS_PG = (
 )
 
 
+@dataclass(slots=True)
+class NewGroup:
+    """A group to insert: a backfill makes thousands, and a model instance each cost
+    more than the insert itself."""
+
+    user_id: int | None
+    canonical_id: int
+    filled: dict
+    updated_at: datetime
+    pk: int | None = None
+
+
 def create_groups(groups):
-    """Insert `groups` and set their pks: on PostgreSQL with one array statement, as
-    bulk_create would but without compiling a placeholder per value."""
-    if not groups or connection.vendor != "postgresql":
-        ActivityGroup.objects.bulk_create(groups)
+    """Insert `groups` (NewGroup) and set their pks: on PostgreSQL with one array
+    statement, as bulk_create would but without compiling a placeholder per value."""
+    if not groups:
+        return
+    if connection.vendor != "postgresql":
+        rows = ActivityGroup.objects.bulk_create(
+            ActivityGroup(
+                user_id=g.user_id,
+                canonical_id=g.canonical_id,
+                filled=g.filled,
+                updated_at=g.updated_at,
+            )
+            for g in groups
+        )
+        for group, row in zip(groups, rows, strict=True):
+            group.pk = row.pk
         return
     columns = (
         [g.user_id for g in groups],
