@@ -123,9 +123,14 @@ def plan_activity(existing, user_id, connection_id, digest):
 def import_activities(source, report, user_map, strava_connections, batch_size):
     """Import every legacy activity; `strava_connections`: user id -> connection id."""
     report.start(TABLE, source.count(TABLE))
+    touched = set()
     for rows in source.batches(ACTIVITIES_SQL, batch_size):
-        _import_batch(rows, report, user_map, strava_connections)
+        touched |= _import_batch(rows, report, user_map, strava_connections)
         report.advance(TABLE, len(rows))
+    # No sync run records these writes: refresh the owners' cached dashboards, once
+    # each (an interrupted import leaves them to the cache's expiry).
+    for user_id in touched:
+        bump_data_version(user_id)
     report.progress(TABLE)
 
 
@@ -164,11 +169,9 @@ def _import_batch(rows, report, user_map, strava_connections):
     if writes:
         with transaction.atomic():
             upsert_activities("strava", writes)
-        for user_id in touched:
-            # No sync run records these writes: refresh the cached dashboards.
-            bump_data_version(user_id)
     report.count(TABLE, "created", created)
     report.count(TABLE, "updated", len(writes) - created)
+    return touched
 
 
 def _activity(data, user_id, connection_id, row, now):

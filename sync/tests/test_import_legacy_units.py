@@ -180,5 +180,13 @@ def test_importing_activities_refreshes_the_owners_cached_dashboard(monkeypatch,
         def __getattr__(self, name):
             return lambda *args, **kwargs: None
 
-    activities._import_batch(rows, Report(), {10: 42}, {42: 7})
+    class Source:
+        def count(self, table):
+            return len(rows)
+
+        def batches(self, sql, size):
+            yield rows
+            yield rows  # a second batch of the same owner: still one bump
+
+    activities.import_activities(Source(), Report(), {10: 42}, {42: 7}, 1)
     assert bumped == [42]
