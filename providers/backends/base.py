@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from requests.auth import HTTPBasicAuth
 
-from ..errors import ReauthRequiredError
+from ..errors import MalformedPayloadError, ReauthRequiredError
 from ..http import make_oauth_session, make_session
 
 # Providers may grant fewer or other scopes than requested (Strava lets athletes untick
@@ -31,6 +31,19 @@ def split_scopes(value):
     if isinstance(value, list | tuple):
         return [str(s) for s in value if s]
     return [s for s in re.split(r"[,\s]+", str(value)) if s]
+
+
+def payload_number(data, key, cast=float, *, what):
+    """A metric that may be a number, a numeric string or absent (None); anything else
+    is a MalformedPayloadError naming `what` ("wahoo workout") and the key. `cast`
+    turns the float into what the field stores (int, round)."""
+    value = data.get(key)
+    if value is None or value == "":
+        return None
+    try:
+        return cast(float(value))
+    except (TypeError, ValueError, OverflowError):
+        raise MalformedPayloadError(f"{what}: {key} is not a number") from None
 
 
 def epoch_to_datetime(value):

@@ -25,11 +25,19 @@ Quirks kept here:
 """
 
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 
 from ..errors import MalformedPayloadError, ProviderError, TransientProviderError
 from ..http import parse_json
 from ..sports import SportType
-from .base import AccountInfo, ActivityData, OAuth2Backend, TokenSet, epoch_to_datetime
+from .base import (
+    AccountInfo,
+    ActivityData,
+    OAuth2Backend,
+    TokenSet,
+    epoch_to_datetime,
+    payload_number,
+)
 
 OK = "0000"
 TOKEN_LIFETIME = timedelta(days=30)  # §5.2: issue and every refresh
@@ -109,14 +117,7 @@ def sport_for(raw):
     return SPORTS.get(code, SportType.OTHER)
 
 
-def _number(raw, key):
-    value = raw.get(key)
-    if value is None or value == "":
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise MalformedPayloadError(f"coros workout: {key} is not a number") from None
+_number = partial(payload_number, what="coros workout")
 
 
 class CorosBackend(OAuth2Backend):

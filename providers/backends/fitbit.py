@@ -21,13 +21,14 @@ Quirks kept here:
 
 import logging
 from datetime import UTC, datetime
+from functools import partial
 
 from django.conf import settings
 
 from ..errors import MalformedPayloadError, ProviderError, TransientProviderError
 from ..http import parse_json
 from ..sports import SportType
-from .base import AccountInfo, ActivityData, OAuth2Backend
+from .base import AccountInfo, ActivityData, OAuth2Backend, payload_number
 
 logger = logging.getLogger(__name__)
 SCOPE_ACTIVITY = (
@@ -65,15 +66,7 @@ def _time(value, what):
         raise MalformedPayloadError(f"fitbit exercise: bad {what} {value!r}") from None
 
 
-def _number(data, key):
-    """int64 fields arrive as JSON strings, doubles as numbers."""
-    value = data.get(key)
-    if value is None or value == "":
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise MalformedPayloadError(f"fitbit exercise: {key} is not a number") from None
+_number = partial(payload_number, what="fitbit exercise")
 
 
 def _seconds(value, what):

@@ -21,12 +21,19 @@ Quirks kept here:
 """
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from urllib.parse import urlsplit
 
 from ..errors import MalformedPayloadError, ProviderError, TransientProviderError
 from ..http import parse_json, raise_for_provider_status
 from ..sports import SportType
-from .base import AccountInfo, ActivityData, OAuth2Backend, epoch_to_datetime
+from .base import (
+    AccountInfo,
+    ActivityData,
+    OAuth2Backend,
+    epoch_to_datetime,
+    payload_number,
+)
 
 PULL_WINDOW = 24 * 3600  # §3.5: larger upload ranges are refused (seconds)
 BACKFILL_RANGE = 30 * 86400  # §3.5: Activity API v1.2.3 maximum per request
@@ -90,14 +97,7 @@ def upload_windows(since, now):
     )
 
 
-def _number(raw, key, cast=float):
-    value = raw.get(key)
-    if value is None or value == "":
-        return None
-    try:
-        return cast(float(value))
-    except (TypeError, ValueError):
-        raise MalformedPayloadError(f"garmin activity: {key} is not a number") from None
+_number = partial(payload_number, what="garmin activity")
 
 
 class GarminBackend(OAuth2Backend):

@@ -20,6 +20,7 @@ Quirks kept here:
 
 import re
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from ..errors import (
     MalformedPayloadError,
@@ -29,7 +30,7 @@ from ..errors import (
 )
 from ..http import parse_json, raise_for_provider_status
 from ..sports import SportType
-from .base import AccountInfo, ActivityData, OAuth2Backend
+from .base import AccountInfo, ActivityData, OAuth2Backend, payload_number
 
 # Polar's sport names; `detailed_sport_info` is looked up first, then `sport`.
 SPORTS = {
@@ -115,14 +116,7 @@ def _uploaded_at(raw):
         return None
 
 
-def _number(data, key):
-    value = data.get(key)
-    if value is None or value == "":
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise MalformedPayloadError(f"polar exercise: {key} is not a number") from None
+_number = partial(payload_number, what="polar exercise")
 
 
 class PolarBackend(OAuth2Backend):

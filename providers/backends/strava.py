@@ -18,11 +18,12 @@ Quirks kept here:
 """
 
 from datetime import UTC, datetime
+from functools import partial
 
 from ..errors import MalformedPayloadError, ProviderError, TransientProviderError
 from ..http import parse_json
 from ..sports import SportType
-from .base import AccountInfo, ActivityData, OAuth2Backend, split_scopes
+from .base import AccountInfo, ActivityData, OAuth2Backend, payload_number, split_scopes
 
 SPORTS = {
     "Run": SportType.RUN,
@@ -62,14 +63,7 @@ def _parse_time(value, field):
     return parsed
 
 
-def _number(raw, key, cast=float):
-    value = raw.get(key)
-    if value is None:
-        return None
-    try:
-        return cast(value)
-    except (TypeError, ValueError):
-        raise MalformedPayloadError(f"strava activity: {key} is not a number") from None
+_number = partial(payload_number, what="strava activity")
 
 
 def _measured(raw, key):

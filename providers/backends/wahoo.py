@@ -18,12 +18,13 @@ Quirks kept here:
 
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import MalformedPayloadError, ProviderError, TransientProviderError
 from ..http import parse_json
 from ..sports import SportType
-from .base import AccountInfo, ActivityData, OAuth2Backend
+from .base import AccountInfo, ActivityData, OAuth2Backend, payload_number
 
 TOO_MANY_GRANTS_TEXT = "Too many unrevoked access tokens"
 
@@ -72,15 +73,7 @@ def _parse_starts(raw):
         return None
 
 
-def _number(data, key, cast=float):
-    """A metric that may be a number, a numeric string or absent (cast=round: int)."""
-    value = data.get(key)
-    if value is None or value == "":
-        return None
-    try:
-        return cast(float(value))
-    except (TypeError, ValueError):
-        raise MalformedPayloadError(f"wahoo workout: {key} is not a number") from None
+_number = partial(payload_number, what="wahoo workout")
 
 
 def _utc_offset(summary, start_time):
