@@ -3,7 +3,6 @@
 import copy
 
 import pytest
-from django.db import connection as db_connection
 
 from providers.tests.factories import make_user
 
@@ -49,8 +48,3 @@ def user(db):
 @pytest.fixture
 def other_user(db):
     return make_user("someone.else@example.com")
-
-
-@pytest.fixture
-def is_postgres(db):
-    return db_connection.vendor == "postgresql"

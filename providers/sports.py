@@ -45,10 +45,3 @@ SPORT_FAMILIES = {
     "gym": {SportType.STRENGTH, SportType.HIIT, SportType.WORKOUT},
     "ski": {SportType.CROSS_COUNTRY_SKI, SportType.ALPINE_SKI},
 }
-
-
-def sport_family(sport):
-    for family, members in SPORT_FAMILIES.items():
-        if sport in members:
-            return family
-    return str(sport)
