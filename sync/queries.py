@@ -24,6 +24,7 @@ from providers.sports import SportType
 
 from .grouping.store import priority
 from .models import Activity, SyncHistory
+from .services.activities import DATA_FIELDS
 
 FEED_PAGE_SIZE = 25
 CHART_WEEKS = 12
@@ -269,20 +270,8 @@ def filtered_activities(user, filters):
 # rest together.
 FEED_FIELDS = (
     "provider",
-    "provider_activity_id",
     "connection_id",
-    "sport_type",
-    "name",
-    "start_time",
-    "utc_offset_s",
-    "elapsed_time_s",
-    "moving_time_s",
-    "distance_m",
-    "elevation_gain_m",
-    "avg_hr_bpm",
-    "max_hr_bpm",
-    "calories_kcal",
-    "device_name",
+    *(name for name in DATA_FIELDS if name != "activity_data"),
     "group_id",
     "is_canonical",
 )

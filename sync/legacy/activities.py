@@ -10,18 +10,17 @@ A row the sync has already refreshed (no "legacy" key) is left alone.
 """
 
 import math
-from dataclasses import fields
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from providers.backends.base import ActivityData
 from providers.backends.strava import normalize_strava_activity
 from providers.errors import MalformedPayloadError
 from providers.legacy.source import aware_from_epoch
 
 from ..cache import bump_data_version
+from ..services.activities import data_values
 from .writer import ACTIVITY_COLUMNS, stored_activities, upsert_activities
 
 TABLE = "activities"
@@ -40,7 +39,6 @@ METRICS = (
     "calories",
 )
 DURATIONS = ("moving_time", "elapsed_time")
-DATA_FIELDS = [f.name for f in fields(ActivityData)]
 MAX_OFFSET_S = 18 * 3600  # the widest UTC offset ISO 8601 allows
 
 
@@ -182,12 +180,7 @@ def _activity(data, user_id, connection_id, row, now):
         "provider": "strava",
         "created_at": aware_from_epoch(row["created_at"]) or now,
         "updated_at": now,
-        **asdict_shallow(data),
+        **data_values(data),
     }
     values["name"] = values["name"][:255]
     return tuple(map(values.__getitem__, ACTIVITY_COLUMNS))
-
-
-def asdict_shallow(data):
-    # dataclasses.asdict would deep-copy activity_data, which is built just for us.
-    return {name: getattr(data, name) for name in DATA_FIELDS}

@@ -12,27 +12,15 @@ from django.db import IntegrityError, connection, transaction
 from providers.legacy.bulk import copy_rows, uses_copy
 
 from ..models import Activity, SyncHistory
-from ..services.activities import UPDATE_FIELDS
+from ..services.activities import DATA_FIELDS, UPDATE_FIELDS
 from ..services.activities import upsert_activities as orm_upsert_activities
 
+# The normalised fields (ActivityData) plus who owns them and when they were written.
 ACTIVITY_COLUMNS = (
     "user_id",
     "connection_id",
     "provider",
-    "provider_activity_id",
-    "sport_type",
-    "name",
-    "start_time",
-    "utc_offset_s",
-    "elapsed_time_s",
-    "moving_time_s",
-    "distance_m",
-    "elevation_gain_m",
-    "avg_hr_bpm",
-    "max_hr_bpm",
-    "calories_kcal",
-    "device_name",
-    "activity_data",
+    *DATA_FIELDS,
     "created_at",
     "updated_at",
 )

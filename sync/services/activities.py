@@ -20,8 +20,13 @@ UPDATE_FIELDS = [
 ]
 
 
+def data_values(data):
+    """An ActivityData's fields as a dict (shallow: the payload is not copied)."""
+    return {name: getattr(data, name) for name in DATA_FIELDS}
+
+
 def build_activity(connection, data, now):
-    values = {name: getattr(data, name) for name in DATA_FIELDS}
+    values = data_values(data)
     return Activity(
         user_id=connection.user_id,
         connection=connection,
