@@ -7,8 +7,8 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from providers.api import user_connection_or_404
 
-from . import queries
-from .models import Activity
+from . import queries, services
+from .models import Activity, SyncType
 from .schemas import (
     ActivityDetailOut,
     ActivityFilters,
@@ -19,7 +19,6 @@ from .schemas import (
     SyncConflictOut,
     SyncStatusOut,
 )
-from .views import request_manual_sync
 
 router = Router(tags=["sync"])
 
@@ -36,14 +35,18 @@ def start_sync(request, connection_id: int):
         return Status(
             409, {"error": {"code": "connection_inactive", "message": message}}
         )
-    run, created = request_manual_sync(connection)
+    try:
+        run = services.request_new_sync(connection, SyncType.MANUAL)
+    except services.SyncInProgressError as exc:
+        run = exc.sync
+        run.connection = connection
+        message = f"Sync #{run.pk} of this connection is already {run.status}."
+        return Status(
+            409,
+            {"error": {"code": "sync_in_progress", "message": message}, "sync": run},
+        )
     run.connection = connection
-    if created:
-        return Status(202, run)
-    message = f"Sync #{run.pk} of this connection is already {run.status}."
-    return Status(
-        409, {"error": {"code": "sync_in_progress", "message": message}, "sync": run}
-    )
+    return Status(202, run)
 
 
 @router.get(

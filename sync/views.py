@@ -90,20 +90,13 @@ def sync_now(request, connection_id):
     if not connection.is_active:
         flash.warning(request, f"{name} sync is off. Turn it on to sync.")
         return redirect("sync:dashboard")
-    _, created = request_manual_sync(connection)
-    if created:
-        flash.success(request, f"{name} sync started.")
-    else:
+    try:
+        services.request_new_sync(connection, SyncType.MANUAL)
+    except services.SyncInProgressError:
         flash.info(request, f"A {name} sync is already in progress.")
+    else:
+        flash.success(request, f"{name} sync started.")
     return redirect("sync:dashboard")
-
-
-def request_manual_sync(connection):
-    """(run, created): request_sync hands back the active run instead of raising, so
-    compare with the run that was active before to tell a new run from an old one."""
-    active = services.get_active_sync(connection)
-    run = services.request_sync(connection, SyncType.MANUAL)
-    return run, active is None or run.pk != active.pk
 
 
 @login_required

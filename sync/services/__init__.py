@@ -24,6 +24,7 @@ from .scheduling import (
     enqueue_due_syncs,
     enqueue_run,
     reap_stuck_runs,
+    request_new_sync,
     request_sync,
     requeue_waiting_runs,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "get_latest_sync",
     "get_sync_history",
     "reap_stuck_runs",
+    "request_new_sync",
     "request_sync",
     "requeue_waiting_runs",
     "run_sync",

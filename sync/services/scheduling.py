@@ -40,14 +40,20 @@ def enqueue_run(sync_id, run_after=None):
     transaction.on_commit(partial(task.enqueue, sync_id))
 
 
+def request_new_sync(connection, sync_type=SyncType.MANUAL):
+    """A new run, enqueued after commit; SyncInProgressError (carrying the run) while
+    another one is pending or running."""
+    sync = start_sync(connection, sync_type)
+    enqueue_run(sync.pk)
+    return sync
+
+
 def request_sync(connection, sync_type=SyncType.MANUAL):
     """The connection's pending or running run, or a new one enqueued after commit."""
     try:
-        sync = start_sync(connection, sync_type)
+        return request_new_sync(connection, sync_type)
     except SyncInProgressError as exc:
         return exc.sync
-    enqueue_run(sync.pk)
-    return sync
 
 
 def schedule_run(connection, sync_type, when):

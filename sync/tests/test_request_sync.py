@@ -5,7 +5,7 @@ from django.db import connection as db_connection
 
 from providers.tests.factories import make_connection
 from sync.models import SyncHistory, SyncStatus, SyncType
-from sync.services import request_sync
+from sync.services import SyncInProgressError, request_new_sync, request_sync
 
 from .fakes import raw_page
 
@@ -74,3 +74,14 @@ def test_twenty_threads_requesting_one_connection_run_it_exactly_once(
     assert returned == [sync.pk] * 20
     assert sync.status == SyncStatus.SUCCESS
     assert len(fake_backend.since_seen) == 1
+
+
+def test_request_new_sync_refuses_while_a_run_is_active_and_carries_it(
+    connection, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = request_new_sync(connection, SyncType.MANUAL)
+        with pytest.raises(SyncInProgressError) as refused:
+            request_new_sync(connection, SyncType.MANUAL)
+    assert refused.value.sync == first
+    assert len(callbacks) == 1  # only the first run was enqueued
