@@ -92,7 +92,12 @@ class Activity(models.Model):
     """One provider's copy of one activity, in our units."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activities"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="activities",
+        # activity_feed_idx leads with user_id and serves every lookup by athlete; a
+        # second index would only slow down every write of a sync.
+        db_index=False,
     )
     connection = models.ForeignKey(
         ProviderConnection,
@@ -126,6 +131,12 @@ class Activity(models.Model):
         null=True,
         blank=True,
         related_name="copies",
+        # No database constraint: the group is derived data (regroup_activities
+        # rebuilds it) and every delete of a group goes through the ORM, which sets
+        # this to NULL. The constraint's check on every grouped copy written cost a
+        # third of grouping's time in a backfill, and far more while the planner
+        # still believed activity_groups empty (a plan it then keeps per connection).
+        db_constraint=False,
     )
     # A database default too: bulk writers that name their columns (the legacy
     # import's COPY) leave it out.

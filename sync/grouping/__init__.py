@@ -1,8 +1,10 @@
 """Cross-provider duplicates: the copies of one real session form a group (issue 10).
 
 matching   which copies are one session (pure functions) and which copy leads
-store      grouping in the database: after each page upsert, a full rebuild, settling
+store      grouping in the database: around some copies, a full rebuild, settling
            groups that lost copies
+page       grouping a page before it is upserted, so new copies are written once
+writes     bulk writes of groups and group fields
 decisions  the athlete's split and merge, remembered by provider ids
 deletes    groups re-elect or dissolve when copies are deleted (see sync.receivers)
 
@@ -12,11 +14,15 @@ device makers before aggregators) decides which copy is canonical.
 """
 
 from .decisions import GroupingError, merge_activities, split_activity
-from .store import group_page, regroup_user, settle_groups
+from .page import GROUP_FIELDS, group_page
+from .store import enabled as grouping_enabled
+from .store import regroup_user, settle_groups
 
 __all__ = [
+    "GROUP_FIELDS",
     "GroupingError",
     "group_page",
+    "grouping_enabled",
     "merge_activities",
     "regroup_user",
     "settle_groups",

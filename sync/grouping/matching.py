@@ -66,6 +66,7 @@ class Copy:
     max_hr_bpm: float | None = None
     elevation_gain_m: float | None = None
     device_name: str = ""
+    user_id: int | None = None
 
     @property
     def key(self):

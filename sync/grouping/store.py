@@ -1,25 +1,24 @@
 """Grouping in the database: read around the changed copies, partition, write back.
 
-A page of upserted activities costs one lock, one indexed range read (the athlete's
-copies within matching.WINDOW of the page, activity_feed_idx), one read of the
-athlete's decisions, one read of the members of the groups involved (only when there
-are groups), and bulk writes of what changed. Nothing scans the athlete's history.
+Regrouping around some copies costs one lock, one indexed range read (the athlete's
+copies within matching.WINDOW of them), one read of the athlete's decisions, one read
+of the members of the groups involved (only when there are groups), and bulk writes
+of what changed. Nothing scans the athlete's history. A page about to be upserted is
+grouped the same way before it is written (sync.grouping.page).
 """
 
-import json
 from collections import Counter, defaultdict
-from dataclasses import dataclass
-from datetime import datetime
-from itertools import batched
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..models import Activity, ActivityGroup, ActivityGroupDecision
+from ..models import Activity, ActivityGroup
 from . import matching
 from .matching import Copy, pair
+from .writes import NewGroup, create_groups, set_groups, update_groups
 
 COLUMNS = (
     "id",
@@ -35,6 +34,7 @@ COLUMNS = (
     "group__canonical_id",
     "group__filled",
     *matching.FILL_FIELDS,
+    "user_id",
 )
 
 
@@ -55,49 +55,54 @@ def lock_users(user_ids):
 
     FOR NO KEY UPDATE does not conflict with the key-share locks that inserting
     activities takes on the user row, so two page transactions cannot deadlock.
+    SQLite locks the whole database for a write transaction instead. This and
+    decisions_of() run for every page of every sync, so they skip the ORM.
     """
-    users = get_user_model().objects.select_for_update(no_key=True)
-    list(users.filter(pk__in=user_ids).order_by("pk").values_list("pk", flat=True))
+    if connection.vendor != "postgresql":
+        return
+    table = get_user_model()._meta.db_table
+    marks = ", ".join(["%s"] * len(user_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {table} WHERE id IN ({marks})"  # noqa: S608 - no data
+            " ORDER BY id FOR NO KEY UPDATE",
+            list(user_ids),
+        )
+
+
+DECISIONS = (
+    "SELECT provider_a, provider_activity_id_a, provider_b, provider_activity_id_b,"
+    " decision FROM activity_group_decisions WHERE user_id = %s"
+)
 
 
 def decisions_of(user_id):
-    rows = ActivityGroupDecision.objects.filter(user_id=user_id).values_list(
-        "provider_a",
-        "provider_activity_id_a",
-        "provider_b",
-        "provider_activity_id_b",
-        "decision",
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(DECISIONS, [user_id])
+        rows = cursor.fetchall()
     return {pair((pa, ia), (pb, ib)): decision for pa, ia, pb, ib, decision in rows}
-
-
-def group_page(activities):
-    """Group freshly written activities (objects with user_id, provider,
-    provider_activity_id and start_time) with the copies around them."""
-    if not activities or not enabled():
-        return
-    by_user = defaultdict(list)
-    for activity in activities:
-        by_user[activity.user_id].append(activity)
-    # Part of the caller's transaction when there is one: no savepoint needed.
-    with transaction.atomic(savepoint=False):
-        lock_users(sorted(by_user))
-        for user_id, page in by_user.items():
-            starts = [activity.start_time for activity in page]
-            keys = {(a.provider, a.provider_activity_id) for a in page}
-            regroup_around(user_id, min(starts), max(starts), keys)
 
 
 def regroup_around(user_id, first_start, last_start, keys):
     """Regroup the copies `keys` (provider, id) that start in [first, last]."""
-    copies = load(
-        Activity.objects.filter(
-            user_id=user_id,
-            start_time__gte=first_start - matching.WINDOW,
-            start_time__lte=last_start + matching.WINDOW,
-        )
-    )
+    copies = load(window(user_id, first_start, last_start))
     seeds = {c.id for c in copies if c.key in keys}
+    write(user_id, sessions_around(user_id, copies, seeds))
+
+
+def window(user_id, first_start, last_start):
+    """The athlete's copies that could be one session with one starting in
+    [first_start, last_start] (an indexed range read, activity_feed_idx)."""
+    return Activity.objects.filter(
+        user_id=user_id,
+        start_time__gte=first_start - matching.WINDOW,
+        start_time__lte=last_start + matching.WINDOW,
+    )
+
+
+def sessions_around(user_id, copies, seeds):
+    """The sessions of `copies` that hold a seed (copy ids) or share a group with
+    one, after reading the rest of every group involved."""
     decisions = decisions_of(user_id)
     fetched = set()
     while True:
@@ -108,15 +113,14 @@ def regroup_around(user_id, first_start, last_start, keys):
         chosen = [s for s in sessions if any(c.id in affected for c in s)]
         groups = {c.group_id for s in chosen for c in s if c.group_id} - fetched
         if not groups:
-            break
+            return chosen
         fetched |= groups
         known = {c.id for c in copies}
         more = load(Activity.objects.filter(group_id__in=groups))
         more = [c for c in more if c.id not in known]
         if not more:
-            break
+            return chosen
         copies += more
-    write(user_id, chosen)
 
 
 def regroup_user(user_id):
@@ -143,135 +147,88 @@ def settle_groups(group_ids):
 
 
 def write(user_id, sessions):
-    """Store `sessions` (lists of copies); return the ids of the groups in use.
+    """Store `sessions` (lists of copies); return the ids of the groups in use."""
+    return plan(user_id, sessions).finish()
+
+
+@dataclass
+class Plan:
+    """How some sessions are stored. New groups are already inserted (so a page about
+    to be upserted can name them); `page` holds the group fields of the page's copies,
+    which the upsert writes; the rest is written by finish()."""
+
+    page: dict = field(default_factory=dict)  # copy id: (group id, is_canonical)
+    copies: list = field(default_factory=list)  # (id, group id, is_canonical)
+    groups: list = field(default_factory=list)  # ActivityGroup rows to update
+    kept: set = field(default_factory=set)
+    dropped: set = field(default_factory=set)
+
+    def finish(self, stored_ids=None):
+        """Write the rest; `stored_ids` maps the page's temporary ids to real ones."""
+        for group in self.groups:
+            if group.canonical_id is not None and group.canonical_id < 0:
+                group.canonical_id = stored_ids[group.canonical_id]
+        update_groups(self.groups)
+        set_groups(self.copies)
+        if self.dropped:
+            ActivityGroup.objects.filter(pk__in=self.dropped).delete()
+        return self.kept
+
+
+def plan(user_id, sessions, page_ids=frozenset()):
+    """Decide how to store `sessions`; copies in `page_ids` are the caller's to write.
 
     A session keeps the group most of its copies already have, so a re-sync that
-    changes nothing writes nothing. Groups none of the sessions keep are deleted.
+    changes nothing writes nothing. Groups none of the sessions keep are dropped.
+    A copy not stored yet has a negative id; a group it leads is created without a
+    canonical copy and updated by finish().
     """
-    now, rank = timezone.now(), priority()
-    taken, old, new, plans = set(), set(), [], []
+    now, rank, result = timezone.now(), priority(), Plan()
+    old, new, waiting, placed = set(), [], [], []
     for session in sessions:
         old |= {c.group_id for c in session if c.group_id}
         if len(session) == 1:
-            plans.append((session, None, session[0], {}))
+            placed.append((session, None, session[0], {}))
             continue
         canonical, filled = matching.elect(session, rank)
-        votes = Counter(c.group_id for c in session if c.group_id not in (None, *taken))
-        group_id = min(votes, key=lambda g: (-votes[g], g)) if votes else None
-        if group_id is None:
+        taken = (None, *result.kept)
+        votes = Counter(c.group_id for c in session if c.group_id not in taken)
+        if votes:
+            group = min(votes, key=lambda g: (-votes[g], g))
+            result.kept.add(group)
+        elif canonical.id > 0:
             group = NewGroup(user_id, canonical.id, filled, now)
             new.append(group)
         else:
-            taken.add(group_id)
-            group = group_id
-        plans.append((session, group, canonical, filled))
+            group = NewGroup(user_id, None, filled, now)
+            new.append(group)
+            waiting.append((group, canonical.id))
+        placed.append((session, group, canonical, filled))
     create_groups(new)
-    changed_groups, changed_copies = [], []
-    for session, group, canonical, filled in plans:
+    result.kept |= {group.pk for group in new}
+    result.groups += [
+        ActivityGroup(pk=g.pk, canonical_id=temp, filled=g.filled, updated_at=now)
+        for g, temp in waiting
+    ]
+    for session, group, canonical, filled in placed:
         group_id = group.pk if isinstance(group, NewGroup) else group
         if isinstance(group, int):
-            current = next(c for c in session if c.group_id == group_id)
-            if (current.group_canonical_id, current.group_filled) != (
-                canonical.id,
-                filled,
-            ):
-                changed_groups.append(
-                    ActivityGroup(
-                        pk=group_id,
-                        canonical_id=canonical.id,
-                        filled=filled,
-                        updated_at=now,
-                    )
-                )
+            _update_group(result, session, group_id, canonical, filled, now)
         for c in session:
-            is_canonical = c is canonical
-            if (c.group_id, c.is_canonical) != (group_id, is_canonical):
-                changed_copies.append((c.id, group_id, is_canonical))
-    ActivityGroup.objects.bulk_update(
-        changed_groups, ["canonical", "filled", "updated_at"], batch_size=500
-    )
-    set_groups(changed_copies)
-    kept = taken | {g.pk for g in new}
-    if old - kept:
-        ActivityGroup.objects.filter(pk__in=old - kept).delete()
-    return kept
+            fields = (group_id, c is canonical)
+            if c.id in page_ids:
+                result.page[c.id] = fields
+            elif (c.group_id, c.is_canonical) != fields:
+                result.copies.append((c.id, *fields))
+    result.dropped = old - result.kept
+    return result
 
 
-# One statement for a batch of (activity id, group id, is_canonical): bulk_update's
-# CASE WHEN per row cost more in Python than the write itself. PostgreSQL takes three
-# arrays; SQLite a VALUES list.
-SET_GROUPS_PG = (
-    "UPDATE activities SET group_id = v.group_id, is_canonical = v.is_canonical "
-    "FROM unnest(%s::bigint[], %s::bigint[], %s::boolean[]) "
-    "AS v (id, group_id, is_canonical) WHERE activities.id = v.id"
-)
-SET_GROUPS = (
-    "WITH v (id, group_id, is_canonical) AS (VALUES {rows}) "
-    "UPDATE activities SET group_id = v.group_id, is_canonical = v.is_canonical "
-    "FROM v WHERE activities.id = v.id"
-)
-
-
-CREATE_GROUPS_PG = (
-    "INSERT INTO activity_groups (user_id, canonical_id, filled, updated_at) "
-    "SELECT v.user_id, v.canonical_id, v.filled::jsonb, %s "
-    "FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) "
-    "AS v (user_id, canonical_id, filled) RETURNING id"
-)
-
-
-@dataclass(slots=True)
-class NewGroup:
-    """A group to insert: a backfill makes thousands, and a model instance each cost
-    more than the insert itself."""
-
-    user_id: int | None
-    canonical_id: int
-    filled: dict
-    updated_at: datetime
-    pk: int | None = None
-
-
-def create_groups(groups):
-    """Insert `groups` (NewGroup) and set their pks: on PostgreSQL with one array
-    statement, as bulk_create would but without compiling a placeholder per value."""
-    if not groups:
-        return
-    if connection.vendor != "postgresql":
-        rows = ActivityGroup.objects.bulk_create(
+def _update_group(result, session, group_id, canonical, filled, now):
+    current = next(c for c in session if c.group_id == group_id)
+    if (current.group_canonical_id, current.group_filled) != (canonical.id, filled):
+        result.groups.append(
             ActivityGroup(
-                user_id=g.user_id,
-                canonical_id=g.canonical_id,
-                filled=g.filled,
-                updated_at=g.updated_at,
+                pk=group_id, canonical_id=canonical.id, filled=filled, updated_at=now
             )
-            for g in groups
         )
-        for group, row in zip(groups, rows, strict=True):
-            group.pk = row.pk
-        return
-    columns = (
-        [g.user_id for g in groups],
-        [g.canonical_id for g in groups],
-        [json.dumps(g.filled) for g in groups],
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(CREATE_GROUPS_PG, [groups[0].updated_at, *columns])
-        # Rows come back in the order of the arrays, as bulk_create relies on too.
-        for group, (pk,) in zip(groups, cursor.fetchall(), strict=True):
-            group.pk = pk
-
-
-def set_groups(changes):
-    if not changes:
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            ids, group_ids, canonical = (list(c) for c in zip(*changes, strict=True))
-            cursor.execute(SET_GROUPS_PG, [ids, group_ids, canonical])
-            return
-        for batch in batched(changes, 300):
-            rows = ", ".join(["(%s, %s, %s)"] * len(batch))
-            cursor.execute(
-                SET_GROUPS.format(rows=rows), [v for row in batch for v in row]
-            )

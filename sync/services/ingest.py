@@ -4,6 +4,8 @@ Shared by the sync runner and the webhook processors, so a pushed activity is ch
 normalised and written exactly like a polled one.
 """
 
+import math
+
 from django.utils import timezone
 
 from providers.errors import MalformedPayloadError
@@ -14,6 +16,13 @@ from .activities import build_activity, upsert_activities
 # What a backend's normalize() raises for one bad payload: skip it, never the page.
 NORMALIZE_ERRORS = (MalformedPayloadError, ValueError, KeyError, TypeError)
 MAX_TEXT = 255  # Activity.name and device_name
+METRICS = (
+    "distance_m",
+    "elevation_gain_m",
+    "avg_hr_bpm",
+    "max_hr_bpm",
+    "calories_kcal",
+)
 
 
 def check_activity(data):
@@ -26,6 +35,12 @@ def check_activity(data):
         value = getattr(data, name)
         if value is not None and value < 0:
             raise MalformedPayloadError(f"{name} is negative")
+    for name in METRICS:
+        value = getattr(data, name)
+        if value is not None and not math.isfinite(value):
+            # "NaN" or "Infinity" in a payload measures nothing, and would turn the
+            # athlete's totals into NaN.
+            setattr(data, name, None)
     data.name = (data.name or "")[:MAX_TEXT]
     data.device_name = (data.device_name or "")[:MAX_TEXT]
     return data

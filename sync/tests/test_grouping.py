@@ -184,3 +184,25 @@ def test_edited_copy_that_no_longer_matches_leaves_its_group(user):
 
     assert len(visible(user)) == 2
     assert not ActivityGroup.objects.exists()
+
+
+def test_copy_taken_over_by_another_athlete_leaves_the_first_athletes_group(
+    user, other_user
+):
+    mine = connections(user, "garmin", "strava")
+    garmin = record(mine["garmin"], 21_016, MORNING, 3600)
+    record(mine["strava"], 9_020, MORNING, 3600)
+    assert ActivityGroup.objects.count() == 1
+
+    # The Strava account was reconnected by another athlete, whose sync re-adopts it.
+    theirs = connections(other_user, "strava")
+    moved = record(theirs["strava"], 9_020, MORNING, 3600)
+
+    garmin.refresh_from_db()
+    assert (moved.user_id, moved.group_id, moved.is_canonical) == (
+        other_user.pk,
+        None,
+        True,
+    )
+    assert (garmin.group_id, garmin.is_canonical) == (None, True)
+    assert not ActivityGroup.objects.exists()

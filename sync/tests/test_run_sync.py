@@ -178,3 +178,15 @@ def test_a_switched_off_connection_is_not_fetched(connection, fake_backend, chan
     assert sync.status == SyncStatus.FAILED
     assert sync.error_details["kind"] == "connection_unavailable"
     assert fake_backend.since_seen == []
+
+
+def test_metrics_that_are_not_finite_numbers_are_stored_as_missing(
+    connection, fake_backend
+):
+    # Python's JSON parser accepts NaN and Infinity; neither measures anything.
+    fake_backend.pages = [
+        [raw_activity(1, distance=float("nan")), raw_activity(2, distance=float("inf"))]
+    ]
+    sync = run(connection)
+    assert (sync.activities_created, sync.activities_skipped) == (2, 0)
+    assert list(Activity.objects.values_list("distance_m", flat=True)) == [None, None]
