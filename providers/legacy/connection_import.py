@@ -47,26 +47,24 @@ def import_connections(source, report, user_map, batch_size):
         report.start(table, source.count(table))
     for table, row_id, reason, detail in skipped:
         report.skip(table, row_id, reason, detail)
+    # Into a target without connections (a first import) no batch needs to look up
+    # the ones stored: winners never share a user and provider or an account, so no
+    # batch meets another's rows. One made in the new app meanwhile makes the COPY
+    # fail, and _create then goes row by row.
+    fresh = not ProviderConnection.objects.exists()
     for table, sql in ROW_SQL.items():
         for rows in source.batches(sql, batch_size):
             winners = [
                 (r, chosen[table, r["id"]]) for r in rows if (table, r["id"]) in chosen
             ]
             with transaction.atomic():
-                _write_batch(table, winners, report)
+                _write_batch(table, winners, report, fresh)
             report.advance(table, len(rows))
         report.progress(table)
 
 
-def _write_batch(table, winners, report):
-    users = {c.user for _, c in winners}
-    current = {
-        (conn.user_id, conn.provider): conn
-        for conn in ProviderConnection.objects.filter(user_id__in=users).only(
-            "id", "user_id", "provider", "provider_user_id", "provider_profile"
-        )
-    }
-    holders = _account_holders({(c.provider, c.account) for _, c in winners})
+def _write_batch(table, winners, report, fresh=False):
+    current, holders = ({}, {}) if fresh else _stored(winners)
     new = []
     for row, c in winners:
         fields, problems = connection_fields(row, table)
@@ -96,6 +94,18 @@ def _write_batch(table, winners, report):
             )
     legacy_ids = {(c.user, c.provider): r["id"] for r, c in winners}
     _create(table, new, legacy_ids, report)
+
+
+def _stored(winners):
+    """(connections of the winners' users by (user, provider), account holders)."""
+    users = {c.user for _, c in winners}
+    current = {
+        (conn.user_id, conn.provider): conn
+        for conn in ProviderConnection.objects.filter(user_id__in=users).only(
+            "id", "user_id", "provider", "provider_user_id", "provider_profile"
+        )
+    }
+    return current, _account_holders({(c.provider, c.account) for _, c in winners})
 
 
 def _account_holders(keys):

@@ -8,6 +8,8 @@ year 9999) that Python's datetime cannot represent, and the importer decides abo
 """
 
 import math
+import queue
+import threading
 from datetime import UTC, datetime
 
 import psycopg
@@ -58,12 +60,46 @@ class LegacySource:
         """Lists of rows of `select` (ending in `FROM t`) in keyset batches by id.
 
         Keyset paging keeps memory bounded without a long-lived server-side cursor.
+        The next batch is read by a thread while the caller works on this one: psycopg
+        releases the GIL while the legacy server builds the rows, so reading overlaps
+        the import's Python work. At most two batches wait, so memory stays flat.
         """
+        pages = queue.Queue(maxsize=1)
+        stop = threading.Event()
+        reader = threading.Thread(
+            target=self._read_pages, args=(select, batch_size, pages, stop), daemon=True
+        )
+        reader.start()
+        try:
+            while True:
+                rows = pages.get()
+                if isinstance(rows, BaseException):
+                    raise rows
+                if not rows:
+                    return
+                yield rows
+        finally:
+            stop.set()  # the caller stopped early or failed: let the reader go
+            reader.join()
+
+    def _read_pages(self, select, batch_size, pages, stop):
         sql = f"{select} WHERE id > %s ORDER BY id LIMIT %s"
         last_id = 0
-        while True:
-            rows = self.fetch(sql, (last_id, batch_size))
-            if not rows:
-                return
-            yield rows
-            last_id = rows[-1]["id"]
+        try:
+            while not stop.is_set():
+                rows = self.fetch(sql, (last_id, batch_size))
+                _put(pages, rows, stop)
+                if not rows:
+                    return
+                last_id = rows[-1]["id"]
+        except BaseException as exc:  # handed to the caller, raised there
+            _put(pages, exc, stop)
+
+
+def _put(pages, item, stop):
+    while not stop.is_set():
+        try:
+            pages.put(item, timeout=0.1)
+            return
+        except queue.Full:
+            continue

@@ -84,18 +84,27 @@ def import_users(source, report, batch_size):
     User = get_user_model()
     survivors = collision_survivors(source.fetch(COLLISIONS_SQL))
     report.start(TABLE, source.count(TABLE))
+    # Into a target without users (a first import) no batch needs to look any up:
+    # legacy emails are unique case-insensitively once collisions are set aside. A
+    # signup meanwhile makes the COPY fail, and _create_users goes row by row.
+    fresh = not User.objects.exists()
     for rows in source.batches(USERS_SQL, batch_size):
-        keys = {email_key(r["email"]) for r in rows}
-        existing = {
-            u.email_key: u
-            for u in User.objects.annotate(email_key=Lower("email"))
-            .filter(email_key__in=keys)
-            .only("id", "email", "full_name")
-        }
+        existing = {} if fresh else _existing(User, rows)
         with transaction.atomic():
             _write_users(User, rows, survivors, existing, report)
         report.advance(TABLE, len(rows))
     report.progress(TABLE)
+
+
+def _existing(User, rows):
+    """{lower-cased email: target user} for the emails of `rows`."""
+    keys = {email_key(r["email"]) for r in rows}
+    return {
+        u.email_key: u
+        for u in User.objects.annotate(email_key=Lower("email"))
+        .filter(email_key__in=keys)
+        .only("id", "email", "full_name")
+    }
 
 
 def _write_users(User, rows, survivors, existing, report):
@@ -155,17 +164,22 @@ def _create_users(User, new_users, report):
 
 
 def map_users(source, batch_size):
-    """{legacy user id: target user id}, through the lower-cased email."""
+    """{legacy user id: target user id}, through the lower-cased email.
+
+    The target's users are read once, in one streamed query, rather than looked up
+    per batch: that was a query with tens of thousands of parameters per batch, and
+    each step of the import starts with this map.
+    """
     User = get_user_model()
+    by_email = dict(
+        User.objects.annotate(email_key=Lower("email"))
+        .values_list("email_key", "id")
+        .iterator(chunk_size=batch_size * 5)
+    )
     mapping = {}
     for rows in source.batches(EMAILS_SQL, batch_size * 5):
-        keys = {r["email_key"] for r in rows if r["email_key"]}
-        found = dict(
-            User.objects.annotate(email_key=Lower("email"))
-            .filter(email_key__in=keys)
-            .values_list("email_key", "id")
-        )
         for row in rows:
-            if row["email_key"] in found:
-                mapping[row["id"]] = found[row["email_key"]]
+            user_id = by_email.get(row["email_key"]) if row["email_key"] else None
+            if user_id is not None:
+                mapping[row["id"]] = user_id
     return mapping

@@ -17,9 +17,11 @@ from django.utils import timezone
 
 from providers.backends.strava import normalize_strava_activity
 from providers.errors import MalformedPayloadError
+from providers.legacy.bulk import Pipeline
 from providers.legacy.source import aware_from_epoch
 
 from ..cache import bump_data_version
+from ..models import Activity
 from ..services.activities import data_values
 from .writer import ACTIVITY_COLUMNS, stored_activities, upsert_activities
 
@@ -85,16 +87,23 @@ def strava_shape(row):
     return shaped, problems
 
 
-def legacy_row(row):
-    """The legacy row as JSON, timestamps as ISO strings and its md5 alongside."""
-    data = {key: value for key, value in row.items() if key != "digest"}
-    for key in ("start_date", "created_at"):
-        when = aware_from_epoch(row[key])
-        data[key] = _iso(when) if when else None
+def legacy_row(row, start_iso=None):
+    """The legacy row as JSON, timestamps as ISO strings and its md5 alongside.
+
+    `start_iso`: start_date already formatted by strava_shape (the same value).
+    """
+    data = dict(row)
+    data["md5"] = data.pop("digest")
+    if start_iso is None:
+        start = aware_from_epoch(row["start_date"])
+        start_iso = _iso(start) if start else None
+    data["start_date"] = start_iso
+    created = aware_from_epoch(row["created_at"])
+    data["created_at"] = _iso(created) if created else None
     for column in METRICS:
-        if data[column] is not None and not math.isfinite(data[column]):
-            data[column] = str(data[column])  # JSON has no NaN or Infinity
-    data["md5"] = row["digest"]
+        value = data[column]
+        if value is not None and not math.isfinite(value):
+            data[column] = str(value)  # JSON has no NaN or Infinity
     return data
 
 
@@ -102,7 +111,7 @@ def normalise(row):
     """(ActivityData, [problems]); MalformedPayloadError when the row is unusable."""
     shaped, problems = strava_shape(row)
     data = normalize_strava_activity(shaped)
-    data.activity_data = {**shaped, "legacy": legacy_row(row)}
+    data.activity_data = {**shaped, "legacy": legacy_row(row, shaped["start_date"])}
     return data, problems
 
 
@@ -122,9 +131,20 @@ def import_activities(source, report, user_map, strava_connections, batch_size):
     """Import every legacy activity; `strava_connections`: user id -> connection id."""
     report.start(TABLE, source.count(TABLE))
     touched = set()
-    for rows in source.batches(ACTIVITIES_SQL, batch_size):
-        touched |= _import_batch(rows, report, user_map, strava_connections)
-        report.advance(TABLE, len(rows))
+    # A first import into a target without Strava activities needs no look-up per
+    # batch. A sync storing one meanwhile makes that batch's COPY fail; the writer
+    # then merges it, keeping the synced copy.
+    lookup = (
+        stored_activities
+        if Activity.objects.filter(provider="strava").exists()
+        else None
+    )
+    with Pipeline() as writes:
+        for rows in source.batches(ACTIVITIES_SQL, batch_size):
+            touched |= _import_batch(
+                rows, report, user_map, strava_connections, writes, lookup
+            )
+            report.advance(TABLE, len(rows))
     # No sync run records these writes: refresh the owners' cached dashboards, once
     # each (an interrupted import leaves them to the cache's expiry).
     for user_id in touched:
@@ -132,10 +152,12 @@ def import_activities(source, report, user_map, strava_connections, batch_size):
     report.progress(TABLE)
 
 
-def _import_batch(rows, report, user_map, strava_connections):
-    existing = stored_activities([str(r["strava_activity_id"]) for r in rows])
+def _import_batch(rows, report, user_map, strava_connections, writes, lookup):
+    # Batches hold distinct Strava ids, so this read needs no wait for the write of
+    # the previous batch, which may still be running in the writer thread.
+    existing = lookup([str(r["strava_activity_id"]) for r in rows]) if lookup else {}
     now = timezone.now()
-    writes, created, touched = [], 0, set()
+    batch, created, unchanged, touched = [], 0, 0, set()
     for row in rows:
         user_id = user_map.get(row["user_id"])
         if user_id is None:
@@ -143,7 +165,7 @@ def _import_batch(rows, report, user_map, strava_connections):
             continue
         conn_id = strava_connections.get(user_id)
         action = plan_activity(
-            existing.get(str(row["strava_activity_id"])),
+            existing.get(str(row["strava_activity_id"])) if existing else None,
             user_id,
             conn_id,
             row["digest"],
@@ -152,7 +174,7 @@ def _import_batch(rows, report, user_map, strava_connections):
             report.tally(TABLE, "unchanged", "kept the copy synced from Strava")
             continue
         if action == "unchanged":
-            report.count(TABLE, "unchanged")
+            unchanged += 1
             continue
         try:
             data, problems = normalise(row)
@@ -161,26 +183,30 @@ def _import_batch(rows, report, user_map, strava_connections):
             continue
         for problem in problems:
             report.note("fixed", TABLE, row["id"], problem)
-        writes.append(_activity(data, user_id, conn_id, row, now))
+        batch.append(_activity(data, user_id, conn_id, row, now))
         touched.add(user_id)
         created += action == "create"
-    if writes:
-        with transaction.atomic():
-            upsert_activities("strava", writes)
+    if batch:
+        # All new against what was just read: the writer skips its own check.
+        writes.submit(_write, batch, created == len(batch))
+    report.count(TABLE, "unchanged", unchanged)
     report.count(TABLE, "created", created)
-    report.count(TABLE, "updated", len(writes) - created)
+    report.count(TABLE, "updated", len(batch) - created)
     return touched
+
+
+def _write(rows, all_new):
+    with transaction.atomic():
+        upsert_activities("strava", rows, all_new=all_new)
 
 
 def _activity(data, user_id, connection_id, row, now):
     """One row for the writer, in ACTIVITY_COLUMNS order."""
-    values = {
-        "user_id": user_id,
-        "connection_id": connection_id,
-        "provider": "strava",
-        "created_at": aware_from_epoch(row["created_at"]) or now,
-        "updated_at": now,
-        **data_values(data),
-    }
+    values = data_values(data)
     values["name"] = values["name"][:255]
+    values["user_id"] = user_id
+    values["connection_id"] = connection_id
+    values["provider"] = "strava"
+    values["created_at"] = aware_from_epoch(row["created_at"]) or now
+    values["updated_at"] = now
     return tuple(map(values.__getitem__, ACTIVITY_COLUMNS))

@@ -6,11 +6,10 @@ unchanged data writes nothing. A dry run does the same work inside one transacti
 that is rolled back at the end, so its report is exactly what a real run would say.
 """
 
-from contextlib import nullcontext
-
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
+from providers.legacy.bulk import bulk_session
 from providers.legacy.connection_import import import_connections
 from providers.legacy.report import Report
 from providers.legacy.source import LegacySource
@@ -56,10 +55,16 @@ def run(source_url, only=STEPS, batch_size=BATCH_SIZE, dry_run=False, out=print)
     source = LegacySource(source_url)
     report = Report(out)
     try:
-        with transaction.atomic() if dry_run else nullcontext():
-            _run_steps(source, report, only, batch_size)
-            if dry_run:
+        if dry_run:
+            with transaction.atomic():
+                _run_steps(source, report, only, batch_size)
                 transaction.set_rollback(True)
+        else:
+            bulk_session(True)
+            try:
+                _run_steps(source, report, only, batch_size)
+            finally:
+                bulk_session(False)
     finally:
         source.close()
     return report

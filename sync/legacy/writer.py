@@ -49,6 +49,9 @@ MOVE_BATCH = (
     f"INSERT INTO activities ({_COLUMNS}) SELECT {_COLUMNS} FROM {BATCH_TABLE}"  # noqa: S608
     " ON CONFLICT (provider, provider_activity_id) DO UPDATE SET "
     + ", ".join(ACTIVITY_UPDATES)
+    # A copy a sync stored meanwhile (no legacy marker) is kept, as plan_activity
+    # keeps the ones it sees: only rows that came from the legacy import are updated.
+    + " WHERE activities.activity_data -> 'legacy' IS NOT NULL"
 )
 
 STORED_ACTIVITIES = (
@@ -58,8 +61,11 @@ STORED_ACTIVITIES = (
 )
 
 
-def upsert_activities(provider, rows):
+def upsert_activities(provider, rows, all_new=False):
     """Insert or update legacy activities (tuples in ACTIVITY_COLUMNS order).
+
+    `all_new`: the caller has just looked and found none of them stored, so the
+    check before the plain COPY is skipped (a conflict still falls back to merging).
 
     The same write as sync.services.activities.upsert_activities, keyed on
     (provider, provider_activity_id) and updating the same columns, so a concurrent
@@ -73,12 +79,12 @@ def upsert_activities(provider, rows):
         ]
         orm_upsert_activities(provider, activities)
         return
-    ids = [row[ID_AT] for row in rows]
     defaults = tuple(
         f.get_db_prep_save(f.get_default(), connection) for f in DEFAULTED_FIELDS
     )
     rows = [row + defaults for row in rows]
-    if not stored_activities(ids, first_only=True):
+    ids = [row[ID_AT] for row in rows]
+    if all_new or not stored_activities(ids, first_only=True):
         try:
             # All new (a first import): straight in, without the temporary table.
             with transaction.atomic():

@@ -550,6 +550,39 @@ def test_a_second_run_changes_nothing_and_reports_everything_unchanged(legacy):
     assert counts_line(output, "sync_logs") == [0, 0, 5, 0]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_batches_are_written_by_the_writer_thread(legacy):
+    # The other tests run inside a test transaction, where writes stay inline.
+    fill(legacy)
+    first = run_import(legacy, "--batch-size", "2")
+    before = snapshot()
+
+    second = run_import(legacy, "--batch-size", "2")
+
+    assert counts_line(first, "activities") == [5, 0, 0, 0]
+    assert counts_line(first, "sync_logs") == [5, 0, 0, 0]
+    assert Activity.objects.filter(connection__isnull=False).count() == 5
+    assert snapshot() == before
+    assert counts_line(second, "activities") == [0, 0, 5, 0]
+    assert counts_line(second, "sync_logs") == [0, 0, 5, 0]
+
+
+def test_a_reader_stopped_early_leaves_the_source_usable(legacy):
+    from providers.legacy.source import LegacySource
+
+    for i in range(5):
+        legacy.user(f"u{i}@example.com")
+    source = LegacySource(legacy.url)
+    try:
+        for _rows in source.batches("SELECT id FROM users", 2):
+            break  # the reader thread may be fetching the next batch: it must stop
+        assert source.count("users") == 5
+        batches = list(source.batches("SELECT id FROM users", 2))
+        assert [len(rows) for rows in batches] == [2, 2, 1]
+    finally:
+        source.close()
+
+
 def test_new_legacy_rows_are_imported_by_the_next_run(legacy):
     fill(legacy, 2)
     run_import(legacy)
@@ -572,11 +605,11 @@ def test_a_run_killed_mid_way_is_completed_by_the_next(legacy, monkeypatch):
     real_upsert = legacy_activities.upsert_activities
     calls = []
 
-    def dying_upsert(provider, activities):
+    def dying_upsert(provider, activities, **kwargs):
         calls.append(len(activities))
         if len(calls) > 2:
             raise KeyboardInterrupt  # the operator's Ctrl-C, after two batches
-        return real_upsert(provider, activities)
+        return real_upsert(provider, activities, **kwargs)
 
     monkeypatch.setattr(legacy_activities, "upsert_activities", dying_upsert)
     with pytest.raises(KeyboardInterrupt):

@@ -13,6 +13,7 @@ from sync.legacy import writer
 from sync.legacy.activities import _activity, normalise, plan_activity, strava_shape
 from sync.legacy.sync_logs import history_fields, scrub
 from sync.models import Activity, SyncStatus
+from sync.services.activities import data_values
 
 ROW = {
     "id": 1,
@@ -133,6 +134,25 @@ def test_a_batch_racing_a_sync_of_the_same_activity_is_merged(monkeypatch):
     assert list(Activity.objects.values_list("name", flat=True)) == ["From legacy"]
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_batch_racing_a_sync_keeps_the_copy_the_sync_stored():
+    connection = make_connection(make_user())
+    row, data = legacy_activity_row(connection, name="From legacy")
+    synced = Activity(
+        user_id=connection.user_id,
+        connection=connection,
+        provider="strava",
+        **{**data_values(data), "name": "Synced", "activity_data": {"id": 42}},
+    )
+    synced.save()
+
+    # Planned as new (nothing was stored when the batch was read): the COPY fails.
+    writer.upsert_activities("strava", [row], all_new=True)
+
+    assert list(Activity.objects.values_list("name", flat=True)) == ["Synced"]
+
+
 @pytest.mark.django_db
 def test_copied_users_that_conflict_raise_and_leave_the_transaction_usable():
     make_user("taken@example.com")
@@ -152,7 +172,9 @@ def test_importing_activities_refreshes_the_owners_cached_dashboard(monkeypatch,
     bumped = []
     monkeypatch.setattr(activities, "bump_data_version", bumped.append)
     monkeypatch.setattr(activities, "stored_activities", lambda ids: {})
-    monkeypatch.setattr(activities, "upsert_activities", lambda provider, rows: None)
+    monkeypatch.setattr(
+        activities, "upsert_activities", lambda provider, rows, all_new: None
+    )
     rows = [
         {
             "id": 1,
