@@ -120,19 +120,24 @@ def same_session(a, b):
 def matching_pairs(copies):
     """(a, b) for every matching pair, closest starts first, in a stable order."""
     ordered = sorted(copies, key=lambda c: (c.start_time, c.id))
-    # Whole microseconds since the epoch: exact, cheap to add hours to and to hash.
+    # Whole microseconds since the epoch: exact, cheap to compare and to hash.
     starts = [(c.start_time - EPOCH) // MICROSECOND for c in ordered]
-    at = {}
-    for start, c in zip(starts, ordered, strict=True):
-        at.setdefault(start, []).append(c)
     tolerance, hour = START_TOLERANCE // MICROSECOND, 3600 * 10**6
+    # Copies a whole number of hours apart share the remainder of their start by the
+    # hour; a bucket usually holds one copy, so this is one lookup per copy.
+    by_rest = {}
+    for start, c in zip(starts, ordered, strict=True):
+        by_rest.setdefault(start % hour, []).append((start, c))
     found = []
     for i, a in enumerate(ordered):
         start = starts[i]
         end = bisect.bisect_right(starts, start + tolerance)
         later = ordered[i + 1 : end]
-        for hours in range(1, MAX_SHIFT_HOURS + 1):
-            later += at.get(start + hours * hour, ())
+        later += [
+            b
+            for other, b in by_rest[start % hour]
+            if hour <= other - start <= MAX_SHIFT_HOURS * hour
+        ]
         for b in later:
             if b.provider != a.provider and same_session(a, b):
                 gap = abs((b.start_time - a.start_time).total_seconds()) % 3600

@@ -104,6 +104,14 @@ def sessions_around(user_id, copies, seeds):
     """The sessions of `copies` that hold a seed (copy ids) or share a group with
     one, after reading the rest of every group involved."""
     decisions = decisions_of(user_id)
+    if (
+        not decisions
+        and len({c.provider for c in copies}) < 2
+        and not any(c.group_id for c in copies)
+    ):
+        # One provider in sight, no groups, no decisions: nothing can match (the
+        # common page of an athlete with one provider), so skip the matching.
+        return [[c] for c in copies if c.id in seeds]
     fetched = set()
     while True:
         sessions = matching.partition(copies, decisions)
