@@ -292,7 +292,7 @@ def main_rss(count):
     print(f"{sync.activities_created} {peak_kb / 1024:.1f}")
 
 
-def on_and_off(connection, rounds=3):
+def on_and_off(connection, rounds=5):
     """Backfills with grouping on and off, alternated; the fastest of each counts,
     since the machine is shared. Returns (on s, off s, groups made)."""
     from django.test.utils import override_settings

@@ -34,7 +34,8 @@ def group_page(activities, upsert):
         store.lock_users(sorted(by_user))
         for user_id, page in by_user.items():
             plan, page_copies = _plan_user(user_id, page, moved, new_ids)
-            plans.append(plan)
+            if plan is not None:
+                plans.append(plan)
             temporary.update((i, a) for i, a in page_copies.items() if i < 0)
         result = upsert()
         ids = {i: activity.pk for i, activity in temporary.items()}
@@ -51,8 +52,14 @@ def _plan_user(user_id, page, moved, new_ids):
     """Plan one athlete's part of the page; set the group fields of its objects.
 
     Adds the groups of copies taken from another athlete to `moved`; new copies are
-    numbered from `new_ids`."""
+    numbered from `new_ids`. Returns (None, {}) when nothing can be grouped."""
     rows = _around(user_id, page)
+    decisions = store.decisions_of(user_id)
+    if not decisions and _alone(rows, page[0].provider, user_id):
+        # Only this provider's own copies in sight and none of them grouped (the page
+        # of an athlete with one provider): every copy stays alone and canonical, as
+        # the objects are built.
+        return None, {}
     keys = {(a.provider, a.provider_activity_id) for a in page}
     before = {c.key: c for c in rows if c.key in keys}
     copies = [c for c in rows if c.key not in keys and c.user_id == user_id]
@@ -65,12 +72,19 @@ def _plan_user(user_id, page, moved, new_ids):
         copy.id = next(new_ids) if old is None else old.id
         copies.append(copy)
         page_copies[copy.id] = activity
-    sessions = store.sessions_around(user_id, copies, set(page_copies))
+    sessions = store.sessions_around(user_id, copies, set(page_copies), decisions)
     plan = store.plan(user_id, sessions, page_ids=page_copies.keys())
     for copy_id, (group_id, is_canonical) in plan.page.items():
         page_copies[copy_id].group_id = group_id
         page_copies[copy_id].is_canonical = is_canonical
     return plan, page_copies
+
+
+def _alone(rows, provider, user_id):
+    return all(
+        row.provider == provider and row.group_id is None and row.user_id == user_id
+        for row in rows
+    )
 
 
 def _around(user_id, page):

@@ -100,18 +100,11 @@ def window(user_id, first_start, last_start):
     )
 
 
-def sessions_around(user_id, copies, seeds):
+def sessions_around(user_id, copies, seeds, decisions=None):
     """The sessions of `copies` that hold a seed (copy ids) or share a group with
     one, after reading the rest of every group involved."""
-    decisions = decisions_of(user_id)
-    if (
-        not decisions
-        and len({c.provider for c in copies}) < 2
-        and not any(c.group_id for c in copies)
-    ):
-        # One provider in sight, no groups, no decisions: nothing can match (the
-        # common page of an athlete with one provider), so skip the matching.
-        return [[c] for c in copies if c.id in seeds]
+    if decisions is None:
+        decisions = decisions_of(user_id)
     fetched = set()
     while True:
         sessions = matching.partition(copies, decisions)

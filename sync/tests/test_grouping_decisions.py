@@ -150,7 +150,7 @@ def test_page_grouping_reads_a_fixed_number_of_queries(
     page = [Activity.objects.get(provider_activity_id=f"s{day}") for day in range(7)]
     for activity in page:
         activity.pk = None
-    # A savepoint and its release, upsert's two statements, then the lock, the range,
-    # the decisions and the group members: nothing per row.
+    # A savepoint and its release, the lock, the range around the page, the
+    # decisions, the group members, the upsert and the group writes: nothing per row.
     with django_assert_max_num_queries(8):
         upsert_activities("strava", page)
