@@ -11,19 +11,20 @@ A row the sync has already refreshed (no "legacy" key) is left alone.
 
 import math
 from datetime import timedelta
+from operator import attrgetter
 
 from django.db import transaction
 from django.utils import timezone
 
 from providers.backends.strava import normalize_strava_activity
 from providers.errors import MalformedPayloadError
-from providers.legacy.bulk import Pipeline
+from providers.legacy.bulk import Pipeline, json_for_copy, uses_copy
 from providers.legacy.source import aware_from_epoch
 
 from ..cache import bump_data_version
 from ..models import Activity
-from ..services.activities import data_values
-from .writer import ACTIVITY_COLUMNS, stored_activities, upsert_activities
+from ..services.activities import DATA_FIELDS
+from .writer import stored_activities, upsert_activities
 
 TABLE = "activities"
 ACTIVITIES_SQL = (
@@ -42,6 +43,11 @@ METRICS = (
 )
 DURATIONS = ("moving_time", "elapsed_time")
 MAX_OFFSET_S = 18 * 3600  # the widest UTC offset ISO 8601 allows
+# ActivityData's fields as a tuple in one C call; ACTIVITY_COLUMNS holds them in this
+# order between (user, connection, provider) and (created_at, updated_at).
+_data_values = attrgetter(*DATA_FIELDS)
+NAME_AT = DATA_FIELDS.index("name")
+DATA_AT = DATA_FIELDS.index("activity_data")
 
 
 def _iso(when):
@@ -87,10 +93,11 @@ def strava_shape(row):
     return shaped, problems
 
 
-def legacy_row(row, start_iso=None):
+def legacy_row(row, start_iso=None, problems=True):
     """The legacy row as JSON, timestamps as ISO strings and its md5 alongside.
 
-    `start_iso`: start_date already formatted by strava_shape (the same value).
+    `start_iso`: start_date already formatted by strava_shape (the same value);
+    `problems`: strava_shape's, empty when no metric can be non-finite.
     """
     data = dict(row)
     data["md5"] = data.pop("digest")
@@ -100,7 +107,7 @@ def legacy_row(row, start_iso=None):
     data["start_date"] = start_iso
     created = aware_from_epoch(row["created_at"])
     data["created_at"] = _iso(created) if created else None
-    for column in METRICS:
+    for column in METRICS if problems else ():
         value = data[column]
         if value is not None and not math.isfinite(value):
             data[column] = str(value)  # JSON has no NaN or Infinity
@@ -111,7 +118,9 @@ def normalise(row):
     """(ActivityData, [problems]); MalformedPayloadError when the row is unusable."""
     shaped, problems = strava_shape(row)
     data = normalize_strava_activity(shaped)
-    data.activity_data = {**shaped, "legacy": legacy_row(row, shaped["start_date"])}
+    # Added after normalising, into the same dict rather than a copy of it.
+    shaped["legacy"] = legacy_row(row, shaped["start_date"], problems)
+    data.activity_data = shaped
     return data, problems
 
 
@@ -157,6 +166,7 @@ def _import_batch(rows, report, user_map, strava_connections, writes, lookup):
     # the previous batch, which may still be running in the writer thread.
     existing = lookup([str(r["strava_activity_id"]) for r in rows]) if lookup else {}
     now = timezone.now()
+    as_json = json_for_copy if uses_copy() else _unchanged
     batch, created, unchanged, touched = [], 0, 0, set()
     for row in rows:
         user_id = user_map.get(row["user_id"])
@@ -183,7 +193,7 @@ def _import_batch(rows, report, user_map, strava_connections, writes, lookup):
             continue
         for problem in problems:
             report.note("fixed", TABLE, row["id"], problem)
-        batch.append(_activity(data, user_id, conn_id, row, now))
+        batch.append(_activity(data, user_id, conn_id, row, now, as_json))
         touched.add(user_id)
         created += action == "create"
     if batch:
@@ -195,18 +205,20 @@ def _import_batch(rows, report, user_map, strava_connections, writes, lookup):
     return touched
 
 
+def _unchanged(value):
+    return value
+
+
 def _write(rows, all_new):
     with transaction.atomic():
         upsert_activities("strava", rows, all_new=all_new)
 
 
-def _activity(data, user_id, connection_id, row, now):
-    """One row for the writer, in ACTIVITY_COLUMNS order."""
-    values = data_values(data)
-    values["name"] = values["name"][:255]
-    values["user_id"] = user_id
-    values["connection_id"] = connection_id
-    values["provider"] = "strava"
-    values["created_at"] = aware_from_epoch(row["created_at"]) or now
-    values["updated_at"] = now
-    return tuple(map(values.__getitem__, ACTIVITY_COLUMNS))
+def _activity(data, user_id, connection_id, row, now, as_json):
+    """One row for the writer, in ACTIVITY_COLUMNS order; `as_json` prepares
+    activity_data (json_for_copy, or unchanged for the ORM)."""
+    values = list(_data_values(data))
+    values[NAME_AT] = values[NAME_AT][:255]
+    values[DATA_AT] = as_json(values[DATA_AT])
+    created = aware_from_epoch(row["created_at"]) or now
+    return (user_id, connection_id, "strava", *values, created, now)

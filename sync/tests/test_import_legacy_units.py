@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
 from providers.errors import MalformedPayloadError
-from providers.legacy.bulk import copy_models
+from providers.legacy.bulk import copy_models, json_for_copy, uses_copy
 from providers.tests.factories import make_connection, make_user
 from sync.legacy import writer
 from sync.legacy.activities import _activity, normalise, plan_activity, strava_shape
@@ -87,7 +87,9 @@ def legacy_activity_row(connection, **values):
     row.update(values)
     data, _ = normalise(row)
     now = datetime(2025, 1, 2, tzinfo=UTC)
-    return _activity(data, connection.user_id, connection.pk, row, now), data
+    # What the import sends: JSON encoded before the write on PostgreSQL.
+    as_json = json_for_copy if uses_copy() else dict
+    return _activity(data, connection.user_id, connection.pk, row, now, as_json), data
 
 
 @pytest.mark.django_db
@@ -212,3 +214,55 @@ def test_importing_activities_refreshes_the_owners_cached_dashboard(monkeypatch,
 
     activities.import_activities(Source(), Report(), {10: 42}, {42: 7}, 1)
     assert bumped == [42]
+
+
+@pytest.mark.django_db
+def test_copied_connections_store_what_the_orm_stores():
+    from providers.fields import Ciphertext, decrypt
+    from providers.models import ProviderConnection
+
+    user, other = make_user(), make_user()
+    expires = datetime(2030, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+
+    def fields(user_id):
+        return {
+            "user_id": user_id,
+            "provider": "garmin",
+            "provider_user_id": f"acct-{user_id}",
+            "access_token": "plain-access",
+            "refresh_token": None,
+            "token_expires_at": expires,
+            "scopes": ["read", "activity:read_all"],
+            "provider_profile": {"id": 7, "nested": {"list": [1, 2.5, "é"]}},
+            "is_active": False,
+        }
+
+    copy_models(ProviderConnection, [ProviderConnection(**fields(user.id))])
+    ProviderConnection(**fields(other.id)).save()
+
+    copied, saved = (
+        ProviderConnection.objects.get(user_id=u.id) for u in (user, other)
+    )
+    for name in fields(0):
+        if name not in ("user_id", "provider_user_id"):
+            assert getattr(copied, name) == getattr(saved, name), name
+    assert (copied.status, copied.status_detail) == (saved.status, saved.status_detail)
+    stored = ProviderConnection.objects.values_list("access_token", flat=True)
+    assert all(decrypt(Ciphertext(token)) == "plain-access" for token in stored)
+    assert "plain-access" not in stored
+
+
+def test_writer_rows_follow_the_column_order():
+    legacy = {**ROW, "raw": None, "created_at": 1714500000.0, "digest": "m1"}
+    data, _ = normalise(legacy)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    values = _activity(data, 3, 4, legacy, now, dict)
+    row = dict(zip(writer.ACTIVITY_COLUMNS, values, strict=True))
+    assert row == {
+        **data_values(data),
+        "user_id": 3,
+        "connection_id": 4,
+        "provider": "strava",
+        "created_at": datetime(2024, 4, 30, 18, 0, tzinfo=UTC),
+        "updated_at": now,
+    }
