@@ -67,6 +67,12 @@ def copy_rows(table, columns, rows):
                 copy.write_row(row)
 
 
+def json_preparer():
+    """How to hand a JSON value to this database's bulk writes: encoded now for
+    copy_rows (json_for_copy), or as it is for the ORM."""
+    return json_for_copy if uses_copy() else _same
+
+
 def json_for_copy(value):
     """`value` encoded now, for a JSON column of copy_rows to send as it is.
 

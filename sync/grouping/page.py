@@ -108,17 +108,19 @@ def _around(user_id, page):
         return [_row_copy(row) for row in cursor.fetchall()]
 
 
-# The group's columns by primary key per row rather than a join: a backfill grows
-# activity_groups faster than its statistics, and a planner that believes it small
-# hash-joins a sequential scan of it into every page.
+# store.COLUMNS (Copy's fields) in SQL. The group's columns are read by primary key
+# per row rather than by a join: a backfill grows activity_groups faster than its
+# statistics, and a planner that believes it small hash-joins a sequential scan of
+# it into every page.
+GROUP_COLUMN = "(SELECT g.{} FROM activity_groups g WHERE g.id = a.group_id)"
+SELECTED = ", ".join(
+    GROUP_COLUMN.format(name.removeprefix("group__"))
+    if name.startswith("group__")
+    else f"a.{name}"
+    for name in store.COLUMNS
+)
 AROUND = (
-    "SELECT a.id, a.provider, a.provider_activity_id, a.sport_type, a.start_time,"
-    " a.utc_offset_s, a.elapsed_time_s, a.moving_time_s, a.group_id, a.is_canonical,"
-    " (SELECT g.canonical_id FROM activity_groups g WHERE g.id = a.group_id),"
-    " (SELECT g.filled FROM activity_groups g WHERE g.id = a.group_id),"
-    " a.calories_kcal, a.avg_hr_bpm, a.max_hr_bpm, a.elevation_gain_m,"
-    " a.device_name, a.user_id"
-    " FROM activities a"
+    f"SELECT {SELECTED} FROM activities a"  # noqa: S608 - model names only
     " WHERE (a.user_id = %s AND a.start_time >= %s AND a.start_time <= %s)"
     " OR (a.provider = %s AND a.provider_activity_id IN ({ids}))"
 )

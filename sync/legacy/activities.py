@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from providers.backends.strava import normalize_strava_activity
 from providers.errors import MalformedPayloadError
-from providers.legacy.bulk import Pipeline, json_for_copy, uses_copy
+from providers.legacy.bulk import Pipeline, json_preparer
 from providers.legacy.source import aware_from_epoch
 
 from ..cache import bump_data_version
@@ -166,7 +166,7 @@ def _import_batch(rows, report, user_map, strava_connections, writes, lookup):
     # the previous batch, which may still be running in the writer thread.
     existing = lookup([str(r["strava_activity_id"]) for r in rows]) if lookup else {}
     now = timezone.now()
-    as_json = json_for_copy if uses_copy() else _unchanged
+    as_json = json_preparer()
     batch, created, unchanged, touched = [], 0, 0, set()
     for row in rows:
         user_id = user_map.get(row["user_id"])
@@ -175,7 +175,7 @@ def _import_batch(rows, report, user_map, strava_connections, writes, lookup):
             continue
         conn_id = strava_connections.get(user_id)
         action = plan_activity(
-            existing.get(str(row["strava_activity_id"])) if existing else None,
+            existing.get(str(row["strava_activity_id"])),
             user_id,
             conn_id,
             row["digest"],
@@ -203,10 +203,6 @@ def _import_batch(rows, report, user_map, strava_connections, writes, lookup):
     report.count(TABLE, "created", created)
     report.count(TABLE, "updated", len(batch) - created)
     return touched
-
-
-def _unchanged(value):
-    return value
 
 
 def _write(rows, all_new):

@@ -46,8 +46,9 @@ def _bulk_create(provider, activities, update_fields):
         for a in activities:
             a.activity_data = _finite(a.activity_data)
     ids = [activity.provider_activity_id for activity in activities]
-    stored = Activity.objects.filter(provider=provider, provider_activity_id__in=ids)
-    stored = stored.count()
+    stored = Activity.objects.filter(
+        provider=provider, provider_activity_id__in=ids
+    ).count()
     Activity.objects.bulk_create(
         activities,
         update_conflicts=True,
