@@ -14,6 +14,7 @@ import requests
 from django.conf import settings
 from requests_oauthlib import OAuth2Session
 
+from . import transport
 from .errors import (
     ProviderError,
     RateLimitedError,
@@ -69,7 +70,29 @@ class ProviderSession(_MappedRequestsMixin, requests.Session):
 
 
 class ProviderOAuth2Session(_MappedRequestsMixin, OAuth2Session):
-    """requests-oauthlib's OAuth2Session with the same guarantees."""
+    """requests-oauthlib's OAuth2Session with the same guarantees.
+
+    Each of its calls tells oauthlib whether this session may use loopback http
+    (providers/transport.py), decided when the session is made.
+    """
+
+    loopback_http_allowed = False
+
+    def authorization_url(self, *args, **kwargs):
+        with transport.permitted(self.loopback_http_allowed):
+            return super().authorization_url(*args, **kwargs)
+
+    def fetch_token(self, *args, **kwargs):
+        with transport.permitted(self.loopback_http_allowed):
+            return super().fetch_token(*args, **kwargs)
+
+    def refresh_token(self, *args, **kwargs):
+        with transport.permitted(self.loopback_http_allowed):
+            return super().refresh_token(*args, **kwargs)
+
+    def request(self, *args, **kwargs):
+        with transport.permitted(self.loopback_http_allowed):
+            return super().request(*args, **kwargs)
 
 
 def make_session(provider="", reauth_statuses=(401,)):
@@ -81,6 +104,7 @@ def make_session(provider="", reauth_statuses=(401,)):
 def make_oauth_session(provider="", reauth_statuses=(401,), **oauth_kwargs):
     session = ProviderOAuth2Session(**oauth_kwargs)
     session._configure(provider, reauth_statuses)
+    session.loopback_http_allowed = transport.loopback_http_allowed()
     return session
 
 

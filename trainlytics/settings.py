@@ -6,8 +6,8 @@ manage.py; real environment variables win). README lists them all.
 
 import base64
 import hashlib
-import os
 from pathlib import Path
+from urllib.parse import urljoin
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -220,7 +220,10 @@ LOGGING = {
 # --- Providers ------------------------------------------------------------------------
 
 # Production endpoints; each can be overridden with <SLUG>_<NAME> (STRAVA_TOKEN_URL).
-# Polar and Garmin use different hosts for authorize, token and API: nothing is derived.
+# Polar and Garmin use different hosts for authorize, token and API, so no URL is
+# derived from another across hosts; a provider whose URLs are overridden in part
+# while others stay on its production hosts is refused by a system check
+# (providers/checks.py). REFRESH_URL is the one derived URL: see below.
 PROVIDER_DEFAULT_URLS = {
     "strava": {
         "AUTHORIZE_URL": "https://www.strava.com/oauth/authorize",
@@ -243,7 +246,6 @@ PROVIDER_DEFAULT_URLS = {
     "coros": {
         "AUTHORIZE_URL": "https://open.coros.com/oauth2/authorize",
         "TOKEN_URL": "https://open.coros.com/oauth2/accesstoken",
-        "REFRESH_URL": "https://open.coros.com/oauth2/refresh-token",
         "API_URL": "https://open.coros.com",
         "REVOKE_URL": "https://open.coros.com/oauth2/deauthorize",
     },
@@ -288,7 +290,6 @@ PROVIDER_SANDBOX_PATHS = {
     "coros": {
         "AUTHORIZE_URL": "/sandbox/coros/oauth2/authorize",
         "TOKEN_URL": "/sandbox/coros/oauth2/accesstoken",
-        "REFRESH_URL": "/sandbox/coros/oauth2/refresh-token",
         "API_URL": "/sandbox/coros",
         "REVOKE_URL": "/sandbox/coros/oauth2/deauthorize",
     },
@@ -317,8 +318,19 @@ def sandbox_provider_conf(slug, base_url):
     }
     for name, path in PROVIDER_SANDBOX_PATHS[slug].items():
         conf[name] = base_url.rstrip("/") + path
-    conf.setdefault("REFRESH_URL", conf["TOKEN_URL"])
+    conf["REFRESH_URL"] = derived_refresh_url(slug, conf["TOKEN_URL"])
     return conf
+
+
+# The refresh grant goes to the token URL, except at COROS, whose refresh endpoint sits
+# beside its token endpoint (/oauth2/accesstoken, /oauth2/refresh-token). Deriving it
+# from TOKEN_URL keeps an overridden token URL and its refresh URL on one server.
+PROVIDER_REFRESH_PATHS = {"coros": "refresh-token"}
+
+
+def derived_refresh_url(slug, token_url):
+    path = PROVIDER_REFRESH_PATHS.get(slug)
+    return urljoin(token_url, path) if path else token_url
 
 
 def _provider_settings(slug, defaults):
@@ -335,8 +347,10 @@ def _provider_settings(slug, defaults):
     }
     for name, default in defaults.items():
         values[name] = env.str(f"{prefix}_{name}", default=default)
-    # The refresh grant goes to the token URL unless the provider has its own (COROS).
-    values.setdefault("REFRESH_URL", values["TOKEN_URL"])
+    values["REFRESH_URL"] = env.str(
+        f"{prefix}_REFRESH_URL",
+        default=derived_refresh_url(slug, values["TOKEN_URL"]),
+    )
     return values
 
 
@@ -344,9 +358,6 @@ PROVIDERS = {
     slug: _provider_settings(slug, dict(urls))
     for slug, urls in PROVIDER_DEFAULT_URLS.items()
 }
-if PROVIDER_SANDBOX:
-    # The sandbox speaks plain HTTP on loopback; oauthlib refuses that unless told.
-    os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
 
 # Seconds before expiry at which a token is refreshed (a backend may ask for more:
 # Garmin wants at least 600 s).

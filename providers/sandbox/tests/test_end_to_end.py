@@ -30,8 +30,9 @@ ATHLETE = data.ATHLETES[1]
 
 
 @pytest.fixture
-def sandbox(live_server, settings, monkeypatch):
-    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
+def sandbox(live_server, settings):
+    # live_server is http on localhost: allowed with DEBUG, like `make run`.
+    settings.DEBUG = True
 
     def point(slug):
         providers = dict(settings.PROVIDERS)

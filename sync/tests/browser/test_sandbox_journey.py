@@ -23,9 +23,10 @@ DEMO_PASSWORD = "trainlytics-demo"
 
 
 @pytest.fixture
-def demo(live_server, settings, monkeypatch):
+def demo(live_server, settings):
     """The sandbox on, every provider pointed at it, and the demo athlete created."""
-    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
+    # live_server is http on localhost: allowed with DEBUG, like `make run`.
+    settings.DEBUG = True
     settings.PROVIDER_SANDBOX = True
     settings.PROVIDERS = {
         slug: sandbox_provider_conf(slug, live_server.url)
