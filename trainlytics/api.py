@@ -2,13 +2,20 @@
 
 Session authentication (`django_auth`'s class) also enforces CSRF on unsafe methods.
 Every error has the same body, {"error": {"code": ..., "message": ...}}, with a stable
-code per status, replacing django-ninja's default handlers.
+code per status, replacing django-ninja's default handlers. Errors Django answers before
+or around ninja (unknown paths, wrong methods, crashes outside a view) get the same
+shape from trainlytics/errors.py's middleware.
 """
 
 import logging
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import (
+    BadRequest,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    SuspiciousOperation,
+)
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -18,17 +25,16 @@ from ninja.throttling import AuthRateThrottle
 from providers.api import router as providers_router
 from sync.api import router as sync_router
 
+from .errors import INTERNAL_MESSAGE, error_body
+
 logger = logging.getLogger(__name__)
 
-ERROR_CODES = {
-    400: "validation_error",
-    401: "not_authenticated",
-    403: "csrf_failed",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    429: "throttled",
-}
+
+class CsrfFailed(HttpError):
+    code = "csrf_failed"
+
+    def __init__(self):
+        super().__init__(403, "CSRF check failed; send X-CSRFToken.")
 
 
 class SessionAuthFirst(SessionAuth):
@@ -43,6 +49,14 @@ class SessionAuthFirst(SessionAuth):
             return None
         return super().__call__(request)
 
+    def _get_key(self, request):
+        # The CSRF check is the only HttpError here; name it, so that other 403s
+        # are not reported as CSRF failures.
+        try:
+            return super()._get_key(request)
+        except HttpError:
+            raise CsrfFailed from None
+
 
 api = NinjaAPI(
     title="Trainlytics API",
@@ -56,9 +70,9 @@ api.add_router("/", sync_router)
 
 
 def error_response(request, status, message, code=None):
-    code = code or ERROR_CODES.get(status, "error")
-    body = {"error": {"code": code, "message": message}}
-    return api.create_response(request, body, status=status)
+    return api.create_response(
+        request, error_body(status, message, code), status=status
+    )
 
 
 @api.exception_handler(ValidationError)
@@ -77,15 +91,13 @@ def not_authenticated(request, exc):
 
 @api.exception_handler(Throttled)
 def throttled(request, exc):
-    response = error_response(request, 429, "Too many requests; slow down.")
-    return response
+    return error_response(request, 429, "Too many requests; slow down.")
 
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
-    if exc.status_code == 403:
-        return error_response(request, 403, "CSRF check failed; send X-CSRFToken.")
-    return error_response(request, exc.status_code, str(exc))
+    code = getattr(exc, "code", None)
+    return error_response(request, exc.status_code, str(exc), code=code)
 
 
 @api.exception_handler(Http404)
@@ -98,9 +110,26 @@ def does_not_exist(request, exc):
     return error_response(request, 404, "Not found.")
 
 
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return error_response(request, 403, str(exc) or "You can't do that.")
+
+
+# What Django itself answers with 400 (an oversized body, too many fields), instead of
+# the catch-all's 500; its message can name settings, so it is not echoed.
+@api.exception_handler(SuspiciousOperation)
+@api.exception_handler(BadRequest)
+def bad_request(request, exc):
+    logger.warning(
+        "Bad API request on %s %s: %s",
+        request.method,
+        request.path,
+        type(exc).__name__,
+    )
+    return error_response(request, 400, "Bad request.", code="bad_request")
+
+
 @api.exception_handler(Exception)
 def internal_error(request, exc):
     logger.exception("API error on %s %s", request.method, request.path)
-    return error_response(
-        request, 500, "Something went wrong on our side; we've been notified."
-    )
+    return error_response(request, 500, INTERNAL_MESSAGE)
