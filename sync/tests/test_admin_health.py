@@ -10,6 +10,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 
 from providers.tests.factories import make_connection, make_user
 from sync.models import SyncHistory
+from sync.tests import failing_runs
 from sync.tests.fleet import build_fleet
 
 HEALTH_URL = reverse("admin:sync_health")
@@ -96,3 +97,46 @@ def test_health_page_lists_reauth_connections_stuck_runs_and_the_queue(
     assert reverse("admin:sync_synchistory_change", args=[stuck.pk]) in html
     assert '<td id="queue-waiting">1</td>' in html
     assert '<td id="queue-due">1</td>' in html
+
+
+def group_links(html):
+    prefix = f'href="{HISTORY_URL}?status__exact=failed&error='
+    links, start = [], html.find(prefix)
+    while start != -1:
+        end = html.index('"', start + len('href="'))
+        links.append(html[start + len('href="') : end])
+        start = html.find(prefix, end)
+    return links
+
+
+def test_every_failed_run_the_runner_wrote_is_behind_one_group_link(
+    staff, db, settings
+):
+    failed_runs = failing_runs.produce_failures(settings)
+    page = staff.get(HEALTH_URL)
+    groups = page.context["report"]["errors"]
+    links = group_links(unescape(page.content.decode()))
+    assert len(links) == len(groups)
+    listed = []
+    for group, link in zip(groups, links, strict=True):
+        runs = staff.get(link).context["cl"].result_list
+        assert len(runs) == group.count, group.message
+        listed.extend(run.pk for run in runs)
+    assert len(set(listed)) == len(listed) == failed_runs
+
+
+def test_the_groups_past_the_top_ten_are_counted_in_one_row(staff, db):
+    connection = make_connection()
+    for number in range(12):
+        SyncHistory.objects.create(
+            connection=connection,
+            sync_type="scheduled",
+            status="failed",
+            started_at=timezone.now() - timedelta(minutes=number),
+            error_message=f"kind-{'abcdefghijkl'[number]} refused",
+        )
+    html = staff.get(HEALTH_URL).content.decode()
+    assert "kind-a refused" in html and "kind-k refused" not in html
+    row = html[html.index('<tr id="errors-other">') :]
+    assert "2 more error groups" in row[: row.index("</tr>")]
+    assert f'href="{HISTORY_URL}?status__exact=failed"' in row

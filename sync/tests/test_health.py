@@ -9,6 +9,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from providers.tests.factories import make_connection
 from sync import health
 from sync.models import SyncHistory, SyncStatus, SyncType
+from sync.tests import failing_runs
 
 STRAVA_500 = "Strava 500 for activity {} at {}"
 
@@ -151,3 +152,94 @@ def test_task_queue_counts_waiting_tasks_and_the_oldest_runnable_one():
     task(run_after=timezone.now() + timedelta(hours=1), enqueued_minutes_ago=90)
     task(status="SUCCESSFUL", enqueued_minutes_ago=120)
     assert health.task_queue() == {"waiting": 3, "due": 2, "oldest": oldest}
+
+
+def matching_qs(key):
+    return SyncHistory.objects.filter(error_message__regex=health.error_pattern(key))
+
+
+def matching(key):
+    return set(matching_qs(key))
+
+
+@pytest.mark.django_db
+def test_error_pattern_reads_line_breaks_past_the_key_alike_on_both_databases():
+    # A provider's HTML error page: longer than the key, with line breaks after it.
+    page = "strava: HTTP 403: <html>" + "x" * 200 + "\r\n<body>403 Forbidden</body>\n"
+    long = run(make_connection(), "failed", message=page)
+    assert matching(health.normalise_error(page)) == {long}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "message",
+    [
+        "polar:\u00a0HTTP 400: no\u00a0such user",  # no-break spaces
+        "garmin: HTTP 400:\tbad\n\n window 2026-01-01\t10:00:00Z",
+        'strava: HTTP 400: {"errors": [{"field": "after_5", "code": "a|b^c$"}]}',
+        "wahoo: HTTP 422: \\d+ (?:not) a regex {2,}",
+        "coros: HTTP 404: <p>page <n> of <time>, id <id></p>",  # placeholders' look
+    ],
+)
+def test_error_pattern_finds_each_message_of_its_own_group(message):
+    found = run(make_connection(), "failed", message=message)
+    assert matching(health.normalise_error(message)) == {found}
+
+
+@pytest.mark.django_db
+def test_error_pattern_placeholders_match_only_what_they_replaced():
+    connection = make_connection()
+    numbered = run(connection, "failed", message="activity 123 failed at 2026-01-01")
+    run(connection, "failed", message="activity abc failed at 2026-01-01")
+    run(connection, "failed", message="activity 123 failed at noon")
+    assert matching(health.normalise_error(numbered.error_message)) == {numbered}
+
+
+@pytest.mark.django_db
+def test_failed_runs_without_a_message_form_a_group_of_their_own():
+    connection = make_connection()
+    silent = {run(connection, "failed"), run(connection, "failed", message=" \n ")}
+    run(connection, "failed", message="Polar refused")
+    groups = {g.message: g.count for g in health.error_groups()}
+    assert groups == {health.NO_MESSAGE: 2, "Polar refused": 1}
+    assert matching(health.NO_MESSAGE) == silent
+
+
+@pytest.mark.django_db
+def test_groups_with_equal_counts_rank_the_latest_first():
+    connection = make_connection()
+    run(connection, "failed", 30, "A refused")
+    run(connection, "failed", 1, "z: HTTP 400: just now")
+    run(connection, "failed", 20, "B refused")
+    assert [g.message for g in health.error_groups()] == [
+        "z: HTTP <n>: just now",
+        "B refused",
+        "A refused",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_report_counts_the_failed_runs_beyond_the_shown_groups():
+    connection = make_connection()
+    for number in range(health.TOP_ERRORS + 2):
+        run(connection, "failed", 10 + number, f"error kind {'ab'[number % 2]}{number}")
+    report = health.health_report()
+    shown = sum(group.count for group in report["errors"])
+    assert len(report["errors"]) == health.TOP_ERRORS
+    assert report["errors_other"] == {"runs": 2, "groups": 2}
+    assert shown + report["errors_other"]["runs"] == health.TOP_ERRORS + 2
+
+
+@pytest.mark.django_db
+def test_every_failed_run_the_runner_writes_lands_in_a_group(settings):
+    failed_runs = failing_runs.produce_failures(settings)
+    groups = health.error_groups()
+    assert sum(group.count for group in groups) == failed_runs == 6
+    counts = {g.message: (g.count, g.connections) for g in groups}
+    assert counts.items() >= failing_runs.EXPECTED.items()
+    for group in groups:
+        # The history link of each group lists exactly that group's failed runs.
+        failed = SyncHistory.objects.filter(status=SyncStatus.FAILED)
+        assert len(failed & matching_qs(group.message)) == group.count
+    week = sum(row["week"]["failed"] for row in health.provider_stats())
+    assert week == failed_runs
