@@ -312,6 +312,10 @@ class ProviderBudget(models.Model):
 
 class WebhookStatus(models.TextChoices):
     RECEIVED = "received", "Received"
+    # Claimed by one worker (sync.webhooks.processing); no other may process it.
+    PROCESSING = "processing", "Processing"
+    # An attempt failed in a way worth retrying; due again at next_attempt_at.
+    RETRY = "retry", "Retry scheduled"
     PROCESSED = "processed", "Processed"
     IGNORED = "ignored", "Ignored"
     FAILED = "failed", "Failed"
@@ -338,7 +342,9 @@ class WebhookEvent(models.Model):
     """One push notification from a provider, stored before it is processed.
 
     `dedupe_key` is the event's own id or a hash of its body, so a redelivered event is
-    recognised (the unique constraint) and processed once.
+    recognised (the unique constraint) and processed once. A worker claims an event
+    with a conditional UPDATE that counts the attempt; `attempts` is also the claim's
+    token, so a worker whose claim was taken over cannot finish the event.
     """
 
     provider = models.CharField(max_length=20, choices=Provider.choices)
@@ -358,7 +364,11 @@ class WebhookEvent(models.Model):
     )
     received_at = models.DateTimeField(default=timezone.now)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # The last failure, as safe to show as SyncHistory.error_message (no secrets).
     error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "webhook_events"
@@ -370,6 +380,10 @@ class WebhookEvent(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "received_at"], name="webhook_status_idx"),
+            # sync_due's scan for retries that are due.
+            models.Index(
+                fields=["status", "next_attempt_at"], name="webhook_retry_due_idx"
+            ),
         ]
 
     def __str__(self):

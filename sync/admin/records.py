@@ -1,10 +1,21 @@
 """What sync stores: activities, planned workouts, webhook events and subscriptions."""
 
 from django.contrib import admin
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import Truncator
 
-from providers.admin import ReadOnlyDetailMixin, masked, pretty_json
+from providers.admin import ReadOnlyDetailMixin, masked, plural, pretty_json
 
-from ..models import Activity, WebhookEvent, WebhookSubscription, Workout
+from .. import conf
+from ..models import (
+    Activity,
+    WebhookEvent,
+    WebhookStatus,
+    WebhookSubscription,
+    Workout,
+)
+from ..webhooks import retries
 
 
 @admin.register(Activity)
@@ -48,6 +59,35 @@ class WorkoutAdmin(admin.ModelAdmin):
         return obj.user.email
 
 
+class RetryStateFilter(admin.SimpleListFilter):
+    """Where an event stands in its retries (sync.webhooks.retries)."""
+
+    title = "retries"
+    parameter_name = "retry"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("due", "retry due now"),
+            ("waiting", "retry scheduled later"),
+            ("retried", "tried more than once"),
+            ("gave_up", "failed after every attempt"),
+        ]
+
+    def queryset(self, request, queryset):
+        now, retry = timezone.now(), WebhookStatus.RETRY
+        choices = {
+            "due": Q(status=retry, next_attempt_at__lte=now),
+            "waiting": Q(status=retry, next_attempt_at__gt=now),
+            "retried": Q(attempts__gt=1),
+            "gave_up": Q(
+                status=WebhookStatus.FAILED, attempts__gte=conf.max_attempts()
+            ),
+        }
+        if self.value() in choices:
+            return queryset.filter(choices[self.value()])
+        return queryset
+
+
 @admin.register(WebhookEvent)
 class WebhookEventAdmin(ReadOnlyDetailMixin, admin.ModelAdmin):
     list_display = [
@@ -55,11 +95,14 @@ class WebhookEventAdmin(ReadOnlyDetailMixin, admin.ModelAdmin):
         "provider",
         "event_type",
         "status",
+        "attempts",
+        "next_attempt_at",
+        "short_error",
         "user_email",
         "provider_user_id",
         "processed_at",
     ]
-    list_filter = ["provider", "status", "event_type"]
+    list_filter = ["provider", "status", RetryStateFilter, "event_type"]
     list_select_related = ["connection__user"]
     search_fields = [
         "provider_user_id",
@@ -70,14 +113,29 @@ class WebhookEventAdmin(ReadOnlyDetailMixin, admin.ModelAdmin):
     date_hierarchy = "received_at"
     exclude = ["payload"]
     readonly_fields = ["raw_payload"]
+    actions = ["retry_now"]
 
     @admin.display(description="user", ordering="connection__user__email")
     def user_email(self, obj):
         return obj.connection.user.email if obj.connection else "—"
 
+    @admin.display(description="last error")
+    def short_error(self, obj):
+        return Truncator(obj.error).chars(80)
+
     @admin.display(description="payload")
     def raw_payload(self, obj):
         return pretty_json(obj.payload)
+
+    @admin.action(description="Retry the selected events now", permissions=["change"])
+    def retry_now(self, request, queryset):
+        outcome = retries.retry_now(queryset)
+        for event in outcome.retried:
+            self.log_change(request, event, "Queued for retry.")
+        parts = [f"{plural(len(outcome.retried), 'event')} queued for retry"]
+        if outcome.skipped:
+            parts.append(f"{len(outcome.skipped)} skipped: not failed or waiting")
+        self.message_user(request, "; ".join(parts) + ".")
 
 
 @admin.register(WebhookSubscription)

@@ -17,6 +17,7 @@ from providers.models import ConnectionStatus, ProviderConnection
 
 from .. import conf
 from ..models import SyncHistory, SyncStatus, SyncType
+from ..webhooks.retries import requeue_due_events
 from .history import SyncInProgressError, start_sync
 
 logger = logging.getLogger(__name__)
@@ -143,12 +144,23 @@ def requeue_waiting_runs(now=None):
 
 
 def enqueue_due_syncs(now=None):
-    """What `manage.py sync_due` does; safe to run every minute from cron."""
+    """What `manage.py sync_due` does; safe to run every minute from cron.
+
+    Webhook events get the same care as runs: due retries enqueued again, events
+    whose worker died reaped (sync.webhooks.retries).
+    """
     now = now or timezone.now()
     reaped = reap_stuck_runs(now)
     requeued = requeue_waiting_runs(now)
+    webhooks = requeue_due_events(now)
     scheduled = 0
     for connection in due_connections(now):
         request_sync(connection, SyncType.SCHEDULED)
         scheduled += 1
-    return {"reaped": reaped, "requeued": requeued, "scheduled": scheduled}
+    return {
+        "reaped": reaped,
+        "requeued": requeued,
+        "scheduled": scheduled,
+        "webhooks_requeued": webhooks["requeued"],
+        "webhooks_reaped": webhooks["reaped"],
+    }

@@ -7,7 +7,14 @@ from django.utils import timezone
 
 from providers.errors import TransientProviderError
 from providers.tests.factories import make_connection
-from sync.models import Activity, SyncHistory, SyncStatus, SyncType
+from sync.models import (
+    Activity,
+    SyncHistory,
+    SyncStatus,
+    SyncType,
+    WebhookEvent,
+    WebhookStatus,
+)
 from sync.services import due_connections, start_sync
 
 from .fakes import raw_activity, raw_page
@@ -174,3 +181,53 @@ def test_sync_connection_refuses_while_a_run_is_running(connection):
     SyncHistory.objects.filter(pk=sync.pk).update(status=SyncStatus.RUNNING)
     with pytest.raises(CommandError, match="already running"):
         sync_connection(str(connection.pk))
+
+
+def webhook_event(connection, key, **fields):
+    return WebhookEvent.objects.create(
+        provider="strava",
+        dedupe_key=key,
+        connection=connection,
+        payload={"object_type": "activity", "aspect_type": "delete", "object_id": 7},
+        **fields,
+    )
+
+
+def test_sync_due_enqueues_due_webhook_retries_and_reaps_lost_ones(
+    connection, settings, django_capture_on_commit_callbacks
+):
+    settings.SYNC_PENDING_GRACE = timedelta(minutes=5)
+    settings.SYNC_RUN_TIMEOUT = timedelta(minutes=30)
+    connection.last_sync_at = timezone.now()
+    connection.save()
+    now = timezone.now()
+    due = webhook_event(
+        connection,
+        "due",
+        status=WebhookStatus.RETRY,
+        attempts=1,
+        next_attempt_at=now - timedelta(minutes=6),
+    )
+    later = webhook_event(
+        connection,
+        "later",
+        status=WebhookStatus.RETRY,
+        attempts=1,
+        next_attempt_at=now + timedelta(minutes=1),
+    )
+    lost = webhook_event(
+        connection,
+        "lost",
+        status=WebhookStatus.PROCESSING,
+        attempts=1,
+        claimed_at=now - timedelta(minutes=31),
+    )
+    output = sync_due(django_capture_on_commit_callbacks)
+    statuses = {e.dedupe_key: e.status for e in WebhookEvent.objects.all()}
+    # The immediate backend processed what was enqueued again inline.
+    assert statuses == {
+        due.dedupe_key: WebhookStatus.PROCESSED,
+        later.dedupe_key: WebhookStatus.RETRY,
+        lost.dedupe_key: WebhookStatus.PROCESSED,
+    }
+    assert "webhook events re-enqueued 1, lost 1" in output

@@ -1,4 +1,5 @@
-"""Processing stored events: once only, runs recorded finished, failures recorded."""
+"""Processing stored events: once only, runs recorded finished, failures recorded
+(retries and claims: test_webhook_retries.py)."""
 
 from datetime import timedelta
 
@@ -97,7 +98,10 @@ def test_a_webhook_run_does_not_move_last_sync_at(athlete):
     assert athlete.last_sync_at == last
 
 
-def test_a_provider_failure_marks_the_event_and_run_failed(athlete):
+def test_a_failure_with_no_attempt_left_marks_the_event_and_run_failed(
+    athlete, settings
+):
+    settings.SYNC_MAX_ATTEMPTS = 1  # test_webhook_retries.py covers the retries
     event = strava_event(athlete)
     with responses.RequestsMock() as rsps:
         rsps.get(DETAIL_URL, status=503, json={"message": "busy"})
@@ -125,8 +129,9 @@ def test_a_refused_token_flags_the_connection_for_reconnect(athlete):
 
 
 def test_an_unexpected_error_is_logged_and_recorded_without_internals(
-    athlete, monkeypatch, caplog
+    athlete, monkeypatch, caplog, settings
 ):
+    settings.SYNC_MAX_ATTEMPTS = 1
     event = strava_event(athlete)
 
     def explode(context):

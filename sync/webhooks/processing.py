@@ -14,8 +14,11 @@ so it cannot collide with a scheduled run under the one-active-run constraint, a
 webhooks never wait for a long backfill. It does not move last_sync_at: one pushed
 activity says nothing about the window polling covers.
 
-Failures are not retried here: the event is marked `failed` with the reason, and
-the regular poll (sync_due) still fetches the activity.
+A worker claims the event first (retries.claim, a conditional UPDATE), so a task
+delivered twice processes it once; the event's work and its outcome commit together,
+and only while the claim is still this worker's. A failed attempt is retried with
+backoff or is final (retries.py says which); only a final failure records a failed
+run, as a transient sync failure does only once its retries are spent.
 """
 
 import logging
@@ -39,7 +42,9 @@ from ..models import (
 )
 from ..services import COUNTERS
 from ..services.ingest import delete_activities, write_page
+from . import retries
 from .handlers import HANDLERS, Ignored
+from .store import UNKNOWN_USER
 
 logger = logging.getLogger(__name__)
 
@@ -91,35 +96,55 @@ class Context:
         )
 
 
+class ClaimLost(Exception):
+    """Another worker took the event over (after SYNC_RUN_TIMEOUT): roll back."""
+
+
 def process_event(event_id):
-    """Process a `received` event once; another worker's copy finds it done."""
+    """Process event `event_id` if it is due and no other worker has it.
+
+    Returns the event when this call settled it (whatever the outcome), else None.
+    """
+    event = retries.claim(event_id)
+    if event is None:
+        return None
     started = timezone.now()
     context = None
     try:
         with transaction.atomic():
-            event = (
-                WebhookEvent.objects.select_for_update(of=("self",))
-                .select_related("connection")
-                .filter(pk=event_id, status=WebhookStatus.RECEIVED)
-                .first()
-            )
-            if event is None:
-                return None
             context = Context(event)
             try:
-                HANDLERS[event.provider](context)
+                _handle(context)
             except Ignored as reason:
-                return _finish(event, WebhookStatus.IGNORED, str(reason))
-            _finish(event, WebhookStatus.PROCESSED)
+                return _settle(event, WebhookStatus.IGNORED, str(reason))
+            _settle(event, WebhookStatus.PROCESSED)
             _record_run(context, started)
             return event
+    except ClaimLost:
+        logger.warning("webhook event %s was taken over; work rolled back", event_id)
+        return None
     except Exception as exc:  # the event's row and the run record the outcome
-        return _fail(event_id, context, started, exc)
+        return _fail(event, context, started, exc)
 
 
-def _finish(event, status, error=""):
-    event.status, event.error, event.processed_at = status, error, timezone.now()
-    event.save(update_fields=["status", "error", "processed_at"])
+def _handle(context):
+    if context.connection is None:  # deleted since the event was stored
+        raise Ignored(UNKNOWN_USER)
+    HANDLERS[context.event.provider](context)
+
+
+def _ours(event):
+    """The event's row while this worker's claim holds (`attempts` is its token)."""
+    return WebhookEvent.objects.filter(
+        pk=event.pk, status=WebhookStatus.PROCESSING, attempts=event.attempts
+    )
+
+
+def _settle(event, status, error=""):
+    now = timezone.now()
+    if not _ours(event).update(status=status, error=error, processed_at=now):
+        raise ClaimLost
+    event.status, event.error, event.processed_at = status, error, now
     return event
 
 
@@ -145,24 +170,36 @@ def _record_run(context, started, status=None, error=None):
     )
 
 
-def _fail(event_id, context, started, exc):
-    if isinstance(exc, ProviderError | MalformedPayloadError):
-        message = str(exc)
-    else:
-        logger.exception("webhook event %s failed", event_id)
-        message = f"Internal error ({type(exc).__name__}), logged."
-    WebhookEvent.objects.filter(pk=event_id).update(
-        status=WebhookStatus.FAILED, error=message, processed_at=timezone.now()
-    )
-    if context is None:
+def _fail(event, context, started, exc):
+    message = retries.safe_message(exc)
+    if not isinstance(exc, ProviderError | MalformedPayloadError):
+        logger.exception("webhook event %s failed", event.pk)
+    if retries.is_retryable(exc):
+        when = retries.next_attempt(event.attempts, exc)
+        if when is not None:
+            return _retry_later(event, message, when)
+    with transaction.atomic():
+        return _give_up(event, context, started, exc, message)
+
+
+def _retry_later(event, message, when):
+    waiting = {"status": WebhookStatus.RETRY, "next_attempt_at": when}
+    if not _ours(event).update(error=message, **waiting):
         return None
+    retries.enqueue_event(event.pk, run_after=when)
+    logger.info("webhook event %s: %s; retrying at %s", event.pk, message, when)
+    return event
+
+
+def _give_up(event, context, started, exc, message):
+    failed = {"status": WebhookStatus.FAILED, "processed_at": timezone.now()}
+    if not _ours(event).update(error=message, **failed):
+        return None
+    if context is None or context.connection is None:
+        return event
     if isinstance(exc, ReauthRequiredError):
         connections.mark_reauth_required(context.connection, exc.user_message)
     context.stats = dict.fromkeys(COUNTERS, 0)  # the rolled-back work did not happen
-    _record_run(
-        context,
-        started,
-        SyncStatus.FAILED,
-        exc if isinstance(exc, ProviderError) else message,
-    )
-    return None
+    error = exc if isinstance(exc, ProviderError) else message
+    _record_run(context, started, SyncStatus.FAILED, error)
+    return event

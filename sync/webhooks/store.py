@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from providers.models import Provider, ProviderConnection
 
 from ..models import WebhookEvent, WebhookStatus
+from .retries import enqueue_event
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +51,6 @@ def record_events(provider, items):
 
     Events for users we do not know are stored as `ignored`, so staff can see them.
     """
-    from .tasks import process_webhook_event  # tasks imports processing
-
     users = {item.provider_user_id for item in items}
     connections = ProviderConnection.objects.filter(
         provider=provider, provider_user_id__in=users
@@ -65,7 +64,7 @@ def record_events(provider, items):
             continue
         new += 1
         if event.status == WebhookStatus.RECEIVED:
-            transaction.on_commit(partial(process_webhook_event.enqueue, event.pk))
+            enqueue_event(event.pk)
     return new, duplicates
 
 

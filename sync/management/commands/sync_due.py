@@ -8,13 +8,14 @@ from sync.services import enqueue_due_syncs
 class Command(BaseCommand):
     help = (
         "Enqueue a scheduled sync for each active connection not synced within "
-        "SYNC_INTERVAL, re-enqueue overdue pending runs, and fail runs whose worker "
-        "was lost."
+        "SYNC_INTERVAL, re-enqueue overdue pending runs and due webhook retries, and "
+        "fail runs whose worker was lost."
     )
 
     def handle(self, *args, **options):
         counts = enqueue_due_syncs()
         self.stdout.write(
             "scheduled {scheduled}, re-enqueued {requeued}, "
-            "failed as worker lost {reaped}".format(**counts)
+            "failed as worker lost {reaped}; webhook events re-enqueued "
+            "{webhooks_requeued}, lost {webhooks_reaped}".format(**counts)
         )
