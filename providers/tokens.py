@@ -24,26 +24,39 @@ def needs_refresh(connection, backend, now=None):
     return connection.expires_within(backend.get_refresh_margin(), now)
 
 
-def get_access_token(connection, backend=None):
-    """Return a usable access token for `connection`, refreshing it if it expires soon.
+def reauth_detail(backend):
+    """What the athlete's card says when a connection needs reconnecting."""
+    return (
+        f"{backend.name} no longer accepts Trainlytics' access: it was revoked or "
+        f"has expired. Reconnect {backend.name} to resume syncing."
+    )
+
+
+def can_refresh(connection):
+    return bool(connection.refresh_token)
+
+
+def get_access_token(connection, backend=None, force=False):
+    """Return a usable access token for `connection`, refreshing it if it expires soon
+    (or, with `force`, because the provider just refused it).
 
     Raises ReauthRequiredError (after flagging the connection `reauth_required`) when
     the provider refuses the refresh; network and 5xx errors propagate as transient
     errors and leave the connection as it is.
     """
     backend = backend or get_backend(connection.provider)
-    if not needs_refresh(connection, backend):
+    if not force and not needs_refresh(connection, backend):
         return connection.access_token
     try:
         with transaction.atomic():
             locked = ProviderConnection.objects.select_for_update().get(
                 pk=connection.pk
             )
-            if needs_refresh(locked, backend):
+            if force or needs_refresh(locked, backend):
                 _refresh(locked, backend)
     except ReauthRequiredError as exc:
         # Flag outside the rolled-back transaction so the status sticks.
-        _flag_reauth(connection, exc)
+        _flag_reauth(connection, backend, exc)
         raise
     connection.refresh_from_db()
     return connection.access_token
@@ -64,8 +77,8 @@ def _refresh(connection, backend):
     )
 
 
-def _flag_reauth(connection, exc):
-    detail = exc.user_message or "The provider refused to refresh our access."
+def _flag_reauth(connection, backend, exc):
+    detail = reauth_detail(backend)
     ProviderConnection.objects.filter(pk=connection.pk).update(
         status=ConnectionStatus.REAUTH_REQUIRED,
         status_detail=detail,

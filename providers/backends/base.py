@@ -163,6 +163,10 @@ class OAuth2Backend:
     client_auth = "body"  # "body" (client_secret_post) or "basic"
     authorize_params: dict = {}
     reauth_statuses = (401,)
+    # A token endpoint refusing a refresh grant answers 400 (invalid_grant, in
+    # whatever words the provider uses: Strava says "Bad Request") or 401
+    # (RFC 6749 §5.2); either way only the athlete can mend it by reconnecting.
+    refresh_refused_statuses = (400, 401, 403)
     refresh_margin: int | None = (
         None  # seconds; None means settings.TOKEN_REFRESH_MARGIN
     )
@@ -189,13 +193,13 @@ class OAuth2Backend:
 
     # -- HTTP --------------------------------------------------------------------
 
-    def session(self):
-        return make_session(self.slug, self.reauth_statuses)
+    def session(self, reauth_statuses=None):
+        return make_session(self.slug, reauth_statuses or self.reauth_statuses)
 
-    def oauth_session(self, redirect_uri=None, **kwargs):
+    def oauth_session(self, redirect_uri=None, reauth_statuses=None, **kwargs):
         session = make_oauth_session(
             self.slug,
-            self.reauth_statuses,
+            reauth_statuses or self.reauth_statuses,
             client_id=self.client_id,
             redirect_uri=redirect_uri,
             **kwargs,
@@ -277,7 +281,7 @@ class OAuth2Backend:
                 f"{self.slug}: no refresh token",
                 user_message=f"{self.name} needs you to reconnect.",
             )
-        session = self.oauth_session()
+        session = self.oauth_session(reauth_statuses=self.refresh_refused_statuses)
         auth = self.token_auth_kwargs()
         if self.client_auth == "body":
             auth = {"client_id": self.client_id, "client_secret": self.client_secret}

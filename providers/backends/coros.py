@@ -9,9 +9,11 @@ Quirks kept here:
 - every answer is HTTP 200 with a `result` code; anything but "0000" is a failure.
   `raise_for_result` is the one place that checks it, for the token exchange, refresh,
   revoke and data calls. The codes themselves are not public (§10.4), so none is
-  treated as "reconnect": guessing would flag healthy connections. Every failing code
-  is a ProviderError carrying COROS's code and message; a real HTTP 401 still means
-  reconnect through http.py;
+  treated as "reconnect" on data calls: guessing would flag healthy connections. Every
+  failing code is a ProviderError carrying COROS's code and message; a real HTTP 401
+  still means reconnect through http.py. The refresh endpoint is the exception: any
+  failing code there means the refresh token was refused, so the athlete must
+  reconnect;
 - refresh answers only {result, message}: it extends the SAME access token by 30 days
   and never rotates either token (§5.2), so the TokenSet holds no tokens;
 - data calls authenticate with `token` and `openId` query parameters, not a Bearer
@@ -27,7 +29,12 @@ Quirks kept here:
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
-from ..errors import MalformedPayloadError, ProviderError, TransientProviderError
+from ..errors import (
+    MalformedPayloadError,
+    ProviderError,
+    ReauthRequiredError,
+    TransientProviderError,
+)
 from ..http import parse_json
 from ..sports import SportType
 from .base import (
@@ -159,15 +166,23 @@ class CorosBackend(OAuth2Backend):
     def refresh(self, credentials):
         if not credentials.refresh_token:
             return super().refresh(credentials)  # asks the athlete to reconnect
-        self._post(
-            self.refresh_endpoint,
-            {
-                "client_id": self.client_id,
-                "client_secret": self.client_secret,
-                "grant_type": "refresh_token",
-                "refresh_token": credentials.refresh_token,
-            },
-        )
+        form = {
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "grant_type": "refresh_token",
+            "refresh_token": credentials.refresh_token,
+        }
+        session = self.session(reauth_statuses=self.refresh_refused_statuses)
+        response = session.post(self.refresh_endpoint, data=form)
+        try:
+            raise_for_result(parse_json(response, self.slug))
+        except ProviderError as exc:
+            # Whatever the code, a refused refresh leaves nothing to retry with.
+            raise ReauthRequiredError(
+                f"coros: refresh refused ({exc.provider_message})",
+                provider_message=exc.provider_message,
+                user_message="COROS refused to renew our access.",
+            ) from None
         # Same tokens, 30 more days: None keeps the stored ones.
         expires_at = datetime.now(UTC) + TOKEN_LIFETIME
         return TokenSet(access_token=None, refresh_token=None, expires_at=expires_at)

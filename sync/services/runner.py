@@ -4,8 +4,9 @@ How a run ends is decided in one place, `_settle`:
 - success: every fetched item stored; partial: finished, but some items could not be
   normalised (skipped, counted, reasons in error_details["skipped"]). Both move
   last_sync_at to window_end, the moment fetching began;
-- reauth required (refresh refused, or a 401 while listing) → failed, the connection
-  flagged reauth_required, no retry;
+- reauth required (refresh refused, or a 401 while listing that a forced refresh
+  does not cure) → failed, the connection flagged reauth_required, no retry, no
+  scheduled sync until the athlete reconnects;
 - rate limited (a 429, or the shared budget spent) → rate_limited, and a new pending
   run waits for the provider's window to reset;
 - transient (5xx, timeouts, garbled pages) → the same run goes back to pending with
@@ -31,7 +32,7 @@ from providers.errors import (
 )
 from providers.models import ConnectionStatus
 from providers.registry import get_backend
-from providers.tokens import get_access_token
+from providers.tokens import can_refresh, get_access_token, reauth_detail
 
 from .. import conf
 from ..models import SyncHistory, SyncStatus, SyncType
@@ -170,8 +171,24 @@ def _check_connection(connection):
 
 
 def _fetch(attempt, since, progress):
+    """Fetch and store every page. A refused access token gets one forced refresh
+    and a second pass (pages already stored are upserted again, never doubled): an
+    early-revoked or rotated-away token is not yet a lost grant. A second refusal,
+    or a refused refresh, means the athlete must reconnect."""
     connection, backend = attempt.sync.connection, attempt.backend
     get_access_token(connection, backend)
+    try:
+        _fetch_pages(attempt, since, progress)
+    except ReauthRequiredError as exc:
+        if not can_refresh(connection):
+            raise
+        logger.info("sync #%s: %s; refreshing once", attempt.sync.pk, exc)
+        get_access_token(connection, backend, force=True)
+        _fetch_pages(attempt, since, progress)
+
+
+def _fetch_pages(attempt, since, progress):
+    connection, backend = attempt.sync.connection, attempt.backend
     credentials = Credentials.from_connection(connection)
     pages = iter(backend.iter_activities(attempt.http, credentials, since))
     number = 0
@@ -208,7 +225,9 @@ def _settle(attempt, exc):
         status = SyncStatus.PARTIAL if skipped else SyncStatus.SUCCESS
         return complete_sync(sync, status, stats)
     if isinstance(exc, ReauthRequiredError):
-        connections.mark_reauth_required(sync.connection, exc.user_message)
+        connections.mark_reauth_required(
+            sync.connection, reauth_detail(attempt.backend)
+        )
         return complete_sync(sync, SyncStatus.FAILED, stats, error=exc)
     if isinstance(exc, RateLimitedError):
         complete_sync(sync, SyncStatus.RATE_LIMITED, stats, error=exc)

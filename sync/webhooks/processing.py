@@ -31,7 +31,7 @@ from providers.backends.base import Credentials
 from providers.errors import MalformedPayloadError, ProviderError, ReauthRequiredError
 from providers.models import ConnectionStatus
 from providers.registry import get_backend
-from providers.tokens import get_access_token
+from providers.tokens import get_access_token, reauth_detail
 
 from ..models import (
     SyncHistory,
@@ -198,7 +198,8 @@ def _give_up(event, context, started, exc, message):
     if context is None or context.connection is None:
         return event
     if isinstance(exc, ReauthRequiredError):
-        connections.mark_reauth_required(context.connection, exc.user_message)
+        backend = get_backend(context.connection.provider)
+        connections.mark_reauth_required(context.connection, reauth_detail(backend))
     context.stats = dict.fromkeys(COUNTERS, 0)  # the rolled-back work did not happen
     error = exc if isinstance(exc, ProviderError) else message
     _record_run(context, started, SyncStatus.FAILED, error)

@@ -83,3 +83,28 @@ def activities(rsps, backend, credentials, since):
         ],
     )
     return len(listing["data"])
+
+
+# COROS answers HTTP 200 with a result code for its own refusals (§5), whose codes
+# are not public; a real HTTP 401 is the shape http.py maps to reconnect.
+def revoked(rsps, backend, credentials):
+    rsps.get(
+        f"{backend.api_url}/v2/coros/sport/list",
+        status=401,
+        json={"result": "1001", "message": "token invalid"},
+        match=[
+            matchers.query_param_matcher(
+                {"token": credentials.access_token}, strict_match=False
+            )
+        ],
+    )
+
+
+def refresh_refused(rsps, backend, credentials):
+    """A refused refresh is a 200 with a failing result code."""
+    rsps.post(
+        backend.refresh_endpoint,
+        json={"result": "5003", "message": "refresh token is invalid"},
+        match=[refresh_grant(backend, credentials)],
+    )
+    return True

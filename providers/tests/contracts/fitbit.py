@@ -104,3 +104,31 @@ def activities(rsps, backend, credentials, since):
             match=[bearer(credentials), matchers.query_param_matcher(params)],
         )
     return len(points)
+
+
+def revoked(rsps, backend, credentials):
+    rsps.get(
+        f"{backend.api_url}/v4/users/me/dataTypes/exercise/dataPoints",
+        status=401,
+        json={
+            "error": {
+                "code": 401,
+                "message": "Request had invalid authentication credentials.",
+                "status": "UNAUTHENTICATED",
+            }
+        },
+        match=[bearer(credentials)],
+    )
+
+
+def refresh_refused(rsps, backend, credentials):
+    rsps.post(
+        backend.refresh_endpoint,
+        status=400,
+        json={
+            "error": "invalid_grant",
+            "error_description": "Token has been expired or revoked.",
+        },
+        match=[refresh_grant(backend, credentials)],
+    )
+    return True

@@ -108,3 +108,23 @@ def activities(rsps, backend, credentials, since):
         match=[bearer(credentials)],
     )
     return sum(len(page) for page in pages)
+
+
+# §3: "401 auth failed, 403 unknown/invalidated token".
+def revoked(rsps, backend, credentials):
+    rsps.get(
+        f"{backend.api_url}/wellness-api/rest/activities",
+        status=401,
+        json={"errorMessage": "Unauthorized"},
+        match=[bearer(credentials)],
+    )
+
+
+def refresh_refused(rsps, backend, credentials):
+    rsps.post(
+        backend.refresh_endpoint,
+        status=400,
+        json={"error": "invalid_grant", "error_description": "Invalid refresh token"},
+        match=[refresh_grant(backend, credentials)],
+    )
+    return True

@@ -113,3 +113,18 @@ def activities(rsps, backend, credentials, since):
         match=[bearer(credentials)],
     )
     return len(exercises)
+
+
+# §4: a revoked token answers 401/403 on every call.
+def revoked(rsps, backend, credentials):
+    rsps.get(
+        f"{backend.api_url}/v3/exercises",
+        status=401,
+        body="",
+        match=[bearer(credentials)],
+    )
+
+
+def refresh_refused(rsps, backend, credentials):
+    """Polar has no refresh: there is nothing to refuse."""
+    return None

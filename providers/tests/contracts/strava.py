@@ -105,3 +105,39 @@ def activities(rsps, backend, credentials, since):
             ],
         )
     return len(items)
+
+
+# What Strava answers once the athlete revoked our access (§2.3: later calls 401).
+def revoked(rsps, backend, credentials):
+    rsps.get(
+        f"{backend.api_url}/athlete/activities",
+        status=401,
+        json={
+            "message": "Authorization Error",
+            "errors": [
+                {"resource": "Athlete", "field": "access_token", "code": "invalid"}
+            ],
+        },
+        match=[bearer(credentials)],
+    )
+
+
+def refresh_refused(rsps, backend, credentials):
+    """Strava's refusal of a revoked refresh token: a 400 that never says
+    invalid_grant."""
+    rsps.post(
+        backend.refresh_endpoint,
+        status=400,
+        json={
+            "message": "Bad Request",
+            "errors": [
+                {
+                    "resource": "RefreshToken",
+                    "field": "refresh_token",
+                    "code": "invalid",
+                }
+            ],
+        },
+        match=[refresh_grant(backend, credentials)],
+    )
+    return True

@@ -92,3 +92,27 @@ def activities(rsps, backend, credentials, since):
             ],
         )
     return len(workouts) - 1
+
+
+def revoked(rsps, backend, credentials):
+    rsps.get(
+        f"{backend.api_url}/v1/workouts",
+        status=401,
+        json={"error": "Unauthorized"},
+        match=[bearer(credentials)],
+    )
+
+
+def refresh_refused(rsps, backend, credentials):
+    rsps.post(
+        backend.refresh_endpoint,
+        status=400,
+        json={
+            "error": "invalid_grant",
+            "error_description": "The provided authorization grant is invalid, "
+            "expired, revoked, does not match the redirection URI used in the "
+            "authorization request, or was issued to another client.",
+        },
+        match=[refresh_grant(backend, credentials)],
+    )
+    return True
