@@ -1,11 +1,14 @@
 """Benchmark of `manage.py import_legacy` on PostgreSQL (issue 9). Prints only.
 
-    DATABASE_URL=postgres://root@127.0.0.1:5432/postgres \
+    DATABASE_URL=postgres://root@127.0.0.1:5432/trainlytics_mine_bench \
         .venv/bin/python bench/legacy_import.py [--scale 0.2] [--batch-size 5000]
 
-Builds a scratch legacy database (legacy_bench) from the shared schema with 50,000
+Builds a scratch legacy database (<name>_legacy) from the shared schema with 50,000
 users, 60,000 connections, 500,000 activities and 200,000 sync logs (times --scale),
-generated server-side, and a scratch target database (trainlytics_bench), migrated.
+generated server-side, and a scratch target database (<name>, the database named in
+DATABASE_URL; legacy_bench and trainlytics_bench when it names `postgres`), migrated.
+Both are dropped and created again on each run. The import also writes its provenance
+(legacy_import_records, one row per connection and sync log); the floor does not.
 The floor is the same rows moved by plain SQL into the new schema: COPY out of the
 legacy database into unlogged staging tables in the target, then one INSERT ... SELECT
 per table into scratch copies of the new tables (same columns, indexes, checks and
@@ -243,9 +246,14 @@ def main():
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--batch-size", type=int, help="default: the command's")
     args = parser.parse_args()
-    server = os.environ.get("DATABASE_URL", "postgres://root@127.0.0.1:5432/postgres")
-    legacy_url = recreate(server, "legacy_bench")
-    target_url = recreate(server, "trainlytics_bench")
+    url = os.environ.get("DATABASE_URL", "postgres://root@127.0.0.1:5432/postgres")
+    server, name = url.rsplit("/", 1)
+    # A database named in DATABASE_URL is the scratch target (its legacy twin beside
+    # it), so benchmarks run side by side do not drop each other's databases.
+    target = name if name not in ("", "postgres") else "trainlytics_bench"
+    legacy = f"{target}_legacy" if target != "trainlytics_bench" else "legacy_bench"
+    legacy_url = recreate(server + "/postgres", legacy)
+    target_url = recreate(server + "/postgres", target)
     os.environ["DATABASE_URL"] = target_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trainlytics.settings_test")
 

@@ -12,7 +12,7 @@ from django.contrib.admin.models import DELETION, LogEntry
 from django.utils.html import format_html
 
 from . import connect, services
-from .models import ProviderConnection
+from .models import LegacyImportRecord, ProviderConnection
 
 STAFF_REAUTH_DETAIL = "Please reconnect this account to resume syncing."
 
@@ -151,3 +151,28 @@ class ProviderConnectionAdmin(ReadOnlyDetailMixin, admin.ModelAdmin):
                 f"{plural(unconfirmed, 'connection')} (see the logs).",
                 messages.WARNING,
             )
+
+
+@admin.register(LegacyImportRecord)
+class LegacyImportRecordAdmin(admin.ModelAdmin):
+    """Where imported rows came from: the import's own bookkeeping, read-only."""
+
+    list_display = ["source_table", "legacy_id", "connection", "sync_run_id"]
+    list_filter = ["source_table"]
+    list_select_related = ["connection"]
+    search_fields = ["=legacy_id", "connection__user__email"]
+    readonly_fields = ["connection_link"]
+    exclude = ["connection"]
+
+    @admin.display(description="connection")
+    def connection_link(self, obj):
+        return str(obj.connection)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

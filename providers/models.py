@@ -79,3 +79,40 @@ class ProviderConnection(models.Model):
             return False
         now = now or timezone.now()
         return (self.token_expires_at - now).total_seconds() <= seconds
+
+
+class LegacyImportRecord(models.Model):
+    """Which legacy row an imported connection or sync run came from, and which
+    version of it: the import's own bookkeeping, kept out of the provider payloads
+    (provider_profile, error_details) so a re-run recognises its rows."""
+
+    source_table = models.CharField(max_length=40)
+    legacy_id = models.BigIntegerField()
+    # An HMAC of the legacy row for connections (no token fingerprint), its md5 else.
+    digest = models.CharField(max_length=64)
+    connection = models.ForeignKey(
+        ProviderConnection, on_delete=models.CASCADE, related_name="legacy_imports"
+    )
+    # The SyncHistory row a legacy sync log became; a plain id, since providers never
+    # imports sync. None on the record of the connection itself.
+    sync_run_id = models.BigIntegerField(null=True, blank=True)
+    # The connection's updated_at as the import left it: a later one means the new
+    # app changed it since (reconnect, refresh), and the import then keeps it.
+    connection_written_at = models.DateTimeField(null=True, blank=True)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "legacy_import_records"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_table", "legacy_id"], name="legacy_import_one_per_row"
+            ),
+            models.UniqueConstraint(
+                fields=["connection"],
+                condition=models.Q(sync_run_id__isnull=True),
+                name="legacy_import_one_per_connection",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source_table} id={self.legacy_id}"

@@ -11,7 +11,7 @@ thousands of simultaneous first syncs would only meet Strava's rate limit (provi
 
 from django.db import IntegrityError, transaction
 
-from ..models import ProviderConnection
+from ..models import LegacyImportRecord, ProviderConnection
 from .bulk import copy_models
 from .connections import (
     CANDIDATE_SQL,
@@ -19,6 +19,7 @@ from .connections import (
     Candidate,
     choose_connections,
     connection_fields,
+    legacy_digest,
     normalise_provider,
     plan_connection,
 )
@@ -66,15 +67,17 @@ def import_connections(source, report, user_map, batch_size):
 
 
 def _write_batch(table, winners, report, fresh=False):
-    current, holders = ({}, {}) if fresh else _stored(winners)
+    current, records, holders = ({}, {}, {}) if fresh else _stored(winners)
     # Once per batch, not per row: as an ORM insert would, at this moment.
     defaults = {f.attname: f.get_default() for f in FIELDS}
     new = []
     for row, c in winners:
-        fields, problems = connection_fields(row, table)
+        fields, problems = connection_fields(row)
+        provenance = (table, row["id"], legacy_digest(row))
         existing = current.get((c.user, c.provider))
+        record = records.get(existing.pk) if existing else None
         action, reason = plan_connection(
-            c, fields, existing, holders.get((c.provider, c.account))
+            c, provenance, existing, record, holders.get((c.provider, c.account))
         )
         if action == "skip":
             report.skip(table, row["id"], reason)
@@ -86,16 +89,15 @@ def _write_batch(table, winners, report, fresh=False):
             report.note("fixed", table, row["id"], problem)
         fields["provider_user_id"] = c.account
         if action == "update":
-            _update(existing, fields)
+            _update(existing, fields, record, provenance)
             report.count(table, "updated")
         else:
             fields.update(user_id=c.user, provider=c.provider)
             created_at = aware_from_epoch(row["created_at"])
             if created_at:
                 fields["created_at"] = created_at
-            new.append(_new_connection(fields, defaults))
-    legacy_ids = {(c.user, c.provider): r["id"] for r, c in winners}
-    _create(table, new, legacy_ids, report)
+            new.append((_new_connection(fields, defaults), provenance))
+    _create(table, new, report)
 
 
 def _new_connection(fields, defaults):
@@ -107,15 +109,23 @@ def _new_connection(fields, defaults):
 
 
 def _stored(winners):
-    """(connections of the winners' users by (user, provider), account holders)."""
+    """(connections of the winners' users by (user, provider), their import records
+    by connection id, account holders)."""
     users = {c.user for _, c in winners}
     current = {
         (conn.user_id, conn.provider): conn
         for conn in ProviderConnection.objects.filter(user_id__in=users).only(
-            "id", "user_id", "provider", "provider_user_id", "provider_profile"
+            "id", "user_id", "provider", "provider_user_id", "updated_at"
         )
     }
-    return current, _account_holders({(c.provider, c.account) for _, c in winners})
+    records = {
+        r.connection_id: r
+        for r in LegacyImportRecord.objects.filter(
+            connection__user_id__in=users, sync_run_id=None
+        )
+    }
+    holders = _account_holders({(c.provider, c.account) for _, c in winners})
+    return current, records, holders
 
 
 def _account_holders(keys):
@@ -131,25 +141,57 @@ def _account_holders(keys):
     return holders
 
 
-def _update(connection, fields):
+def _update(connection, fields, record, provenance):
     for name, value in fields.items():
         setattr(connection, name, value)
     connection.save(update_fields=[*fields, "updated_at"])
+    record.source_table, record.legacy_id, record.digest = provenance
+    record.connection_written_at = connection.updated_at
+    record.imported_at = connection.updated_at
+    record.save()
 
 
-def _create(table, new, legacy_ids, report):
+def _record(connection, provenance):
+    table, legacy_id, digest = provenance
+    return LegacyImportRecord(
+        source_table=table,
+        legacy_id=legacy_id,
+        digest=digest,
+        connection_id=connection.pk,
+        connection_written_at=connection.updated_at,
+    )
+
+
+def _create(table, new, report):
+    """Write the batch's new connections and their import records: by COPY, or row
+    by row when one conflicts with a connection made in the new app meanwhile."""
     try:
         with transaction.atomic():
-            copy_models(ProviderConnection, new)
+            copy_models(ProviderConnection, [conn for conn, _ in new])
+            _set_ids([conn for conn, _ in new])
+            copy_models(LegacyImportRecord, [_record(c, p) for c, p in new])
         report.count(table, "created", len(new))
         return
     except IntegrityError:
         pass  # a connection was made in the new app meanwhile; go row by row
-    for connection in new:
+    for connection, provenance in new:
+        connection.pk = None  # COPY gave none, but _set_ids may have
         try:
             with transaction.atomic():
                 connection.save()
+                _record(connection, provenance).save()
             report.count(table, "created")
         except IntegrityError:
-            row_id = legacy_ids[connection.user_id, connection.provider]
-            report.skip(table, row_id, "conflicts with a new connection")
+            report.skip(table, provenance[1], "conflicts with a new connection")
+
+
+def _set_ids(connections):
+    """Give COPied connections their primary keys (COPY returns none)."""
+    if not connections or connections[0].pk is not None:
+        return  # bulk_create (off PostgreSQL) has set them
+    stored = ProviderConnection.objects.filter(
+        user_id__in={c.user_id for c in connections}
+    ).values_list("user_id", "provider", "pk")
+    ids = {(user_id, provider): pk for user_id, provider, pk in stored}
+    for connection in connections:
+        connection.pk = ids[connection.user_id, connection.provider]

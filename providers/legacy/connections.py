@@ -151,17 +151,18 @@ def legacy_profile(value):
     return {"legacy_value": value}, "profile is not a JSON object; kept as legacy_value"
 
 
-def connection_fields(row, table):
+def legacy_digest(row):
+    """Which version of the legacy row an import wrote; an HMAC of its md5, so no
+    token fingerprint is stored."""
+    return salted_hmac(
+        "providers.legacy.connection", row["digest"], algorithm="sha256"
+    ).hexdigest()
+
+
+def connection_fields(row):
     """(model field values, [problems]) for one winning legacy row."""
     expires_at, expiry_problem = legacy_expiry(row["expires_at"])
     profile, profile_problem = legacy_profile(row["profile"])
-    # The marker tells a re-run that this row came from here and from which version
-    # of the legacy row; an HMAC, so no token fingerprint is stored.
-    digest = salted_hmac(
-        "providers.legacy.connection", row["digest"], algorithm="sha256"
-    ).hexdigest()
-    profile = {**profile, "legacy_import": {"table": table, "id": row["id"]}}
-    profile["legacy_import"]["digest"] = digest
     provider = normalise_provider(row["provider"])
     fields = {
         "access_token": row["access_token"].strip(),
@@ -182,26 +183,25 @@ def connection_fields(row, table):
     return fields, problems
 
 
-def marker_of(connection):
-    profile = connection.provider_profile
-    return profile.get("legacy_import") if isinstance(profile, dict) else None
-
-
-def plan_connection(candidate, fields, current, account_holder):
+def plan_connection(candidate, provenance, current, record, account_holder):
     """("create" | "update" | "unchanged" | "skip", reason) against the target rows.
 
-    `current` is the user's connection to that provider in the new database (or None),
-    `account_holder` the user id already holding that provider account (or None).
-    A connection made (or reconnected) in the new app carries no marker and is kept:
-    its tokens are newer than anything in the legacy database.
+    `provenance` is (table, legacy id, digest) of the winning row; `current` the
+    user's connection to that provider in the new database (or None), `record` its
+    LegacyImportRecord (or None), `account_holder` the user id already holding that
+    provider account (or None). A connection made in the new app has no record, and
+    one the new app changed since the import (reconnect, token refresh) has a newer
+    updated_at than the record: both are kept, their tokens being newer than
+    anything in the legacy database.
     """
     if account_holder is not None and account_holder != candidate.user:
         return "skip", "provider account already linked to another user"
     if current is None:
         return "create", ""
-    marker = marker_of(current)
-    if not marker:
+    if record is None:
         return "skip", "already connected in the new app; kept"
-    if marker == fields["provider_profile"]["legacy_import"]:
+    if record.connection_written_at != current.updated_at:
+        return "skip", "changed in the new app since the import; kept"
+    if (record.source_table, record.legacy_id, record.digest) == provenance:
         return "unchanged", ""
     return "update", ""

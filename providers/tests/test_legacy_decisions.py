@@ -1,6 +1,7 @@
 """The legacy import's pure decisions (issue 9); no legacy database needed."""
 
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 from django.contrib.auth.hashers import check_password
 
@@ -11,6 +12,7 @@ from providers.legacy.connections import (
     legacy_expiry,
     legacy_profile,
     normalise_provider,
+    plan_connection,
 )
 from providers.legacy.users import collision_survivors, legacy_password
 
@@ -106,3 +108,46 @@ def test_odd_profile_json_is_kept_as_an_object():
     assert legacy_profile('{"id": 1}') == ({"id": 1}, "")
     assert legacy_profile([1])[0] == {"legacy_value": [1]}
     assert legacy_profile("text")[0] == {"legacy_value": "text"}
+
+
+WRITTEN = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def record(table="strava_connections", legacy_id=1, digest="d", written=WRITTEN):
+    return SimpleNamespace(
+        source_table=table,
+        legacy_id=legacy_id,
+        digest=digest,
+        connection_written_at=written,
+    )
+
+
+def test_plan_connection_reads_its_provenance_from_the_import_record():
+    c = candidate("strava_connections", 1)
+    stored = SimpleNamespace(updated_at=WRITTEN)
+    provenance = ("strava_connections", 1, "d")
+    assert plan_connection(c, provenance, None, None, None) == ("create", "")
+    assert plan_connection(c, provenance, stored, record(), None) == ("unchanged", "")
+    assert plan_connection(c, provenance, stored, record(digest="old"), None) == (
+        "update",
+        "",
+    )
+    assert plan_connection(c, provenance, stored, record(legacy_id=2), None)[0] == (
+        "update"
+    )
+
+
+def test_plan_connection_keeps_connections_the_new_app_made_or_changed():
+    c = candidate("strava_connections", 1)
+    stored = SimpleNamespace(updated_at=WRITTEN)
+    provenance = ("strava_connections", 1, "d")
+    assert plan_connection(c, provenance, stored, None, None) == (
+        "skip",
+        "already connected in the new app; kept",
+    )
+    later = record(written=datetime(2025, 1, 1, tzinfo=UTC))
+    assert plan_connection(c, provenance, stored, later, None) == (
+        "skip",
+        "changed in the new app since the import; kept",
+    )
+    assert plan_connection(c, provenance, None, None, 2)[0] == "skip"

@@ -2,19 +2,22 @@
 
 `ok` becomes success, `error` failed with its message, `running` (which never
 finished: the old worker died) failed "interrupted". A log is identified on re-runs by
-`error_details["legacy_sync_log_id"]`; the imported ids are read once per run, so no
-index or migration is needed. Logs of users without a Strava connection are skipped.
+its LegacyImportRecord (legacy id, md5, the run it became), kept out of error_details,
+which holds what went wrong and nothing else; the records are read once per run.
+Logs of users without a Strava connection are skipped.
 """
 
 import re
 
 from django.db import transaction
+from django.utils import timezone
 
 from providers.legacy.bulk import Pipeline
 from providers.legacy.source import aware_from_epoch
+from providers.models import LegacyImportRecord
 
 from ..models import SyncHistory, SyncStatus, SyncType
-from .writer import insert_sync_runs
+from .writer import insert_records, insert_sync_runs
 
 TABLE = "sync_logs"
 SYNC_LOGS_SQL = (
@@ -68,7 +71,7 @@ def history_fields(row):
         "duration_s": (finished - started).total_seconds() if finished else None,
         "activities_fetched": max(row["activities_synced"] or 0, 0),
         "error_message": "",
-        "error_details": {"legacy_sync_log_id": row["id"], "legacy_md5": row["digest"]},
+        "error_details": {},
     }
     if status == "running":
         fields.update(status=SyncStatus.FAILED, error_message=INTERRUPTED)
@@ -82,32 +85,31 @@ def history_fields(row):
 
 
 def imported_logs():
-    """{legacy id: (SyncHistory pk, legacy md5, connection id)} already imported."""
-    return {
-        legacy_id: (pk, digest, conn_id)
-        for pk, legacy_id, digest, conn_id in SyncHistory.objects.filter(
-            error_details__has_key="legacy_sync_log_id"
-        ).values_list(
-            "pk",
-            "error_details__legacy_sync_log_id",
-            "error_details__legacy_md5",
-            "connection_id",
-        )
-    }
+    """({legacy id: (SyncHistory pk, legacy md5, connection id, record pk)} already
+    imported, {legacy id: record pk} of records whose run has since been deleted)."""
+    records = LegacyImportRecord.objects.filter(source_table=TABLE).values_list(
+        "legacy_id", "sync_run_id", "digest", "connection_id", "pk"
+    )
+    runs = SyncHistory.objects.values("pk")
+    done = {r[0]: r[1:] for r in records.filter(sync_run_id__in=runs)}
+    gone = dict(records.exclude(sync_run_id__in=runs).values_list("legacy_id", "pk"))
+    return done, gone
 
 
 def import_sync_logs(source, report, user_map, strava_connections, batch_size):
     """Import every legacy sync log; `strava_connections`: user id -> connection id."""
     report.start(TABLE, source.count(TABLE))
-    done = imported_logs()
+    done, gone = imported_logs()
     with Pipeline() as writes:
         for rows in source.batches(SYNC_LOGS_SQL, batch_size):
-            _import_batch(rows, report, user_map, strava_connections, done, writes)
+            _import_batch(
+                rows, report, user_map, strava_connections, done, writes, gone
+            )
             report.advance(TABLE, len(rows))
     report.progress(TABLE)
 
 
-def _import_batch(rows, report, user_map, strava_connections, done, writes):
+def _import_batch(rows, report, user_map, strava_connections, done, writes, gone):
     new, changed, unchanged = [], [], 0
     # Once per batch, not per row: as an ORM insert would, at this moment.
     defaults = [(f.attname, f.get_default()) for f in NEW_RUN_FIELDS]
@@ -117,7 +119,7 @@ def _import_batch(rows, report, user_map, strava_connections, done, writes):
             report.skip(TABLE, row["id"], "no Strava connection for this user")
             continue
         previous = done.get(row["id"])
-        if previous and previous[1:] == (row["digest"], conn_id):
+        if previous and previous[1:3] == (row["digest"], conn_id):
             unchanged += 1
             continue
         fields, problem = history_fields(row)
@@ -126,21 +128,44 @@ def _import_batch(rows, report, user_map, strava_connections, done, writes):
             continue
         if previous:
             run = SyncHistory(pk=previous[0], connection_id=conn_id, **fields)
-            changed.append(run)
+            changed.append((run, previous[3], row))
         else:
-            new.append(_new_run(conn_id, fields, defaults))
+            new.append((_new_run(conn_id, fields, defaults), row))
     if new or changed:
-        writes.submit(_write, new, changed)
+        stale = [gone[row["id"]] for _, row in new if row["id"] in gone]
+        writes.submit(_write, new, changed, stale)
     report.count(TABLE, "unchanged", unchanged)
     report.count(TABLE, "created", len(new))
     report.count(TABLE, "updated", len(changed))
 
 
-def _write(new, changed):
+def _write(new, changed, stale):
+    """Write a batch's runs and their import records in one transaction; `stale`:
+    records of deleted runs, replaced by those of the runs made again."""
+    now = timezone.now()
     with transaction.atomic():
-        insert_sync_runs(NEW_RUN_COLUMNS, new)
+        LegacyImportRecord.objects.filter(pk__in=stale).delete()
+        run_ids = insert_sync_runs(NEW_RUN_COLUMNS, [run for run, _ in new])
+        insert_records(
+            [
+                (TABLE, row["id"], row["digest"], run[0], run_id, None, now)
+                for (run, row), run_id in zip(new, run_ids, strict=True)
+            ]
+        )
         if changed:
-            SyncHistory.objects.bulk_update(changed, UPDATE_FIELDS)
+            SyncHistory.objects.bulk_update([r for r, _, _ in changed], UPDATE_FIELDS)
+            LegacyImportRecord.objects.bulk_update(
+                [
+                    LegacyImportRecord(
+                        pk=record_pk,
+                        digest=row["digest"],
+                        connection_id=run.connection_id,
+                        imported_at=now,
+                    )
+                    for run, record_pk, row in changed
+                ],
+                ["digest", "connection", "imported_at"],
+            )
 
 
 def _new_run(conn_id, fields, defaults):

@@ -10,6 +10,7 @@ in development) take the ORM path, with the same results.
 from django.db import IntegrityError, connection, transaction
 
 from providers.legacy.bulk import copy_rows, uses_copy
+from providers.models import LegacyImportRecord
 
 from ..models import Activity, SyncHistory
 from ..services.activities import DATA_FIELDS, UPDATE_FIELDS
@@ -52,6 +53,19 @@ MOVE_BATCH = (
     # A copy a sync stored meanwhile (no legacy marker) is kept, as plan_activity
     # keeps the ones it sees: only rows that came from the legacy import are updated.
     + " WHERE activities.activity_data -> 'legacy' IS NOT NULL"
+)
+
+NEXT_IDS = (
+    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)"
+)
+RECORD_COLUMNS = (
+    "source_table",
+    "legacy_id",
+    "digest",
+    "connection_id",
+    "sync_run_id",
+    "connection_written_at",
+    "imported_at",
 )
 
 STORED_ACTIVITIES = (
@@ -127,12 +141,33 @@ def stored_activities(ids, first_only=False):
 
 
 def insert_sync_runs(columns, rows):
-    """Insert new SyncHistory rows (tuples in `columns` order)."""
+    """Insert new SyncHistory rows (tuples in `columns` order); returns their pks,
+    in order. On PostgreSQL the ids are drawn from the table's sequence first: COPY
+    returns none, and the import records need them."""
+    if not rows:
+        return []
+    if not uses_copy():
+        runs = [SyncHistory(**dict(zip(columns, r, strict=True))) for r in rows]
+        return [run.pk for run in SyncHistory.objects.bulk_create(runs)]
+    table = SyncHistory._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(NEXT_IDS, [table, len(rows)])
+        ids = [pk for (pk,) in cursor.fetchall()]
+    numbered = [(pk, *r) for pk, r in zip(ids, rows, strict=True)]
+    copy_rows(table, ["id", *columns], numbered)
+    return ids
+
+
+def insert_records(rows):
+    """Insert new LegacyImportRecord rows (tuples in RECORD_COLUMNS order)."""
     if not rows:
         return
     if not uses_copy():
-        SyncHistory.objects.bulk_create(
-            [SyncHistory(**dict(zip(columns, r, strict=True))) for r in rows]
+        LegacyImportRecord.objects.bulk_create(
+            [
+                LegacyImportRecord(**dict(zip(RECORD_COLUMNS, r, strict=True)))
+                for r in rows
+            ]
         )
         return
-    copy_rows(SyncHistory._meta.db_table, columns, rows)
+    copy_rows(LegacyImportRecord._meta.db_table, RECORD_COLUMNS, rows)

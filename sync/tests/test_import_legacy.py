@@ -18,7 +18,8 @@ from django.core.management import CommandError, call_command
 from psycopg.types.json import Jsonb
 
 from providers.backends.strava import normalize_strava_activity
-from providers.models import ConnectionStatus, ProviderConnection
+from providers.models import ConnectionStatus, LegacyImportRecord, ProviderConnection
+from providers.services import upsert_connection
 from providers.tests.factories import make_connection, make_user
 from sync.legacy import activities as legacy_activities
 from sync.models import Activity, SyncHistory
@@ -352,9 +353,7 @@ def test_odd_profile_json_never_costs_the_connection(legacy, profile, expected):
 
     run_import(legacy)
 
-    profile = connection_of("ivy@example.com", "coros").provider_profile
-    profile.pop("legacy_import")
-    assert profile == expected
+    assert connection_of("ivy@example.com", "coros").provider_profile == expected
 
 
 def test_legacy_fitbit_connections_are_imported_as_needing_reconnect(legacy):
@@ -380,6 +379,93 @@ def test_a_connection_made_in_the_new_app_is_kept(legacy):
     assert f"skipped strava_connections id={row}: already connected in the new app" in (
         output
     )
+
+
+def test_provenance_is_kept_beside_the_connection_not_in_its_profile(legacy):
+    uid = legacy.user("pat@example.com")
+    strava = legacy.strava(uid, 31)
+    garmin = legacy.other(uid, "garmin", "g-31", profile={"id": "g-31"})
+
+    run_import(legacy)
+
+    profiles = ProviderConnection.objects.values_list("provider_profile", flat=True)
+    assert all("legacy_import" not in profile for profile in profiles)
+    assert connection_of("pat@example.com", "garmin").provider_profile == {"id": "g-31"}
+    records = {
+        (r.source_table, r.legacy_id): r
+        for r in LegacyImportRecord.objects.select_related("connection")
+    }
+    assert set(records) == {
+        ("strava_connections", strava),
+        ("user_connections", garmin),
+    }
+    assert records["strava_connections", strava].connection == connection_of(
+        "pat@example.com"
+    )
+    assert all(len(r.digest) == 64 for r in records.values())
+    assert "s-access-31" not in str(
+        list(LegacyImportRecord.objects.values_list("digest", flat=True))
+    )
+
+
+def test_a_changed_legacy_connection_updates_the_import_and_its_digest(legacy):
+    uid = legacy.user("rae@example.com")
+    row = legacy.strava(uid, 32)
+    run_import(legacy)
+    before = LegacyImportRecord.objects.get(legacy_id=row).digest
+    with psycopg.connect(legacy.url, autocommit=True) as conn:
+        conn.execute(
+            "UPDATE strava_connections SET access_token = 'rotated' WHERE id = %s",
+            [row],
+        )
+
+    output = run_import(legacy)
+
+    assert counts_line(output, "strava_connections") == [0, 1, 0, 0]
+    assert connection_of("rae@example.com").access_token == "rotated"
+    assert LegacyImportRecord.objects.get(legacy_id=row).digest != before
+    assert "legacy_import" not in connection_of("rae@example.com").provider_profile
+
+
+def test_a_connection_reconnected_in_the_new_app_after_the_import_is_kept(legacy):
+    uid = legacy.user("sol@example.com")
+    row = legacy.strava(uid, 33)
+    run_import(legacy)
+    connection = connection_of("sol@example.com")
+    upsert_connection(
+        connection.user, "strava", "33", "new-app-token", "r", None, [], {"id": 33}
+    )
+    with psycopg.connect(legacy.url, autocommit=True) as conn:
+        conn.execute(
+            "UPDATE strava_connections SET access_token = 'stale' WHERE id = %s",
+            [row],
+        )
+
+    output = run_import(legacy)
+
+    assert connection_of("sol@example.com").access_token == "new-app-token"
+    assert (
+        f"skipped strava_connections id={row}: changed in the new app since the "
+        "import; kept" in output
+    )
+
+
+def test_a_refreshed_connection_is_not_overwritten_by_a_changed_legacy_row(legacy):
+    uid = legacy.user("tam@example.com")
+    row = legacy.strava(uid, 34)
+    run_import(legacy)
+    connection = connection_of("tam@example.com")
+    connection.access_token = "refreshed"  # what tokens.py does on a refresh
+    connection.save(update_fields=["access_token", "updated_at"])
+    with psycopg.connect(legacy.url, autocommit=True) as conn:
+        conn.execute(
+            "UPDATE strava_connections SET access_token = 'stale' WHERE id = %s",
+            [row],
+        )
+
+    run_import(legacy)
+
+    assert connection_of("tam@example.com").access_token == "refreshed"
 
 
 def test_tokens_never_appear_in_the_output(legacy):
@@ -505,9 +591,50 @@ def test_sync_logs_become_runs_of_the_strava_connection(legacy):
     assert runs["success:"].activities_fetched == 12
     assert runs["success:"].duration_s == 60
     assert runs["success:"].connection == connection_of("pia@example.com")
+    assert all(run.error_details == {} for run in runs.values())
+    records = LegacyImportRecord.objects.filter(source_table="sync_logs")
+    assert sorted(r.sync_run_id for r in records) == sorted(r.pk for r in runs.values())
+    assert {r.connection_id for r in records} == {connection_of("pia@example.com").pk}
     assert (
         f"skipped sync_logs id={orphan}: no Strava connection for this user" in output
     )
+
+
+def test_a_changed_sync_log_updates_its_run(legacy):
+    uid = legacy.user("uma@example.com")
+    legacy.strava(uid, 8)
+    log = legacy.sync_log(uid, "running")
+    run_import(legacy)
+    run_pk = SyncHistory.objects.get().pk
+    with psycopg.connect(legacy.url, autocommit=True) as conn:
+        conn.execute(
+            "UPDATE sync_logs SET status = 'ok', finished_at = started_at"
+            " WHERE id = %s",
+            [log],
+        )
+
+    output = run_import(legacy)
+
+    assert counts_line(output, "sync_logs") == [0, 1, 0, 0]
+    assert SyncHistory.objects.get().pk == run_pk
+    assert SyncHistory.objects.get().status == "success"
+    assert LegacyImportRecord.objects.get(source_table="sync_logs").sync_run_id == (
+        run_pk
+    )
+
+
+def test_a_sync_run_deleted_after_the_import_is_imported_again(legacy):
+    uid = legacy.user("val@example.com")
+    legacy.strava(uid, 9)
+    legacy.sync_log(uid, "ok")
+    run_import(legacy)
+    SyncHistory.objects.get().delete()
+
+    output = run_import(legacy)
+
+    assert counts_line(output, "sync_logs") == [1, 0, 0, 0]
+    record = LegacyImportRecord.objects.get(source_table="sync_logs")
+    assert record.sync_run_id == SyncHistory.objects.get().pk
 
 
 # --- runs: idempotent, resumable, dry, read-only --------------------------------------
@@ -532,6 +659,7 @@ def snapshot():
         ],
         "activities": list(Activity.objects.order_by("pk").values()),
         "sync": list(SyncHistory.objects.order_by("pk").values()),
+        "provenance": list(LegacyImportRecord.objects.order_by("pk").values()),
     }
 
 
@@ -543,6 +671,7 @@ def test_a_second_run_changes_nothing_and_reports_everything_unchanged(legacy):
     output = run_import(legacy, "--batch-size", "2")
 
     assert snapshot() == before
+    assert LegacyImportRecord.objects.count() == 10 + 5  # connections + sync logs
     assert counts_line(output, "users") == [0, 0, 5, 0]
     assert counts_line(output, "strava_connections") == [0, 0, 5, 0]
     assert counts_line(output, "user_connections") == [0, 0, 5, 1]
@@ -630,7 +759,7 @@ def test_dry_run_prints_the_same_report_and_writes_nothing(legacy):
 
     dry = run_import(legacy, "--dry-run")
 
-    assert snapshot() == {"users": [], "connections": [], "activities": [], "sync": []}
+    assert not any(snapshot().values())
     real = run_import(legacy)
     report = [x for x in dry.splitlines() if "rows/s" not in x and "dry run" not in x]
     assert report == [x for x in real.splitlines() if "rows/s" not in x]
