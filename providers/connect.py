@@ -11,7 +11,12 @@ from oauthlib.oauth2 import OAuth2Error
 
 from . import services
 from .backends.base import Credentials, OAuth2Backend
-from .errors import ProviderError, ReauthRequiredError, TransientProviderError
+from .errors import (
+    ProviderError,
+    ReauthRequiredError,
+    TokenCapReachedError,
+    TransientProviderError,
+)
 from .models import Provider, ProviderConnection
 from .registry import all_backends, get_backend
 from .services import ProviderAccountInUseError
@@ -62,11 +67,14 @@ def complete_connection(
 ):
     """Turn an authorization code into a saved, active ProviderConnection.
 
-    Exchanges the code, fetches the account, refuses (saving nothing) a grant that
-    lacks what sync needs, runs the provider's post-connect step and upserts the
-    connection. Raises InsufficientScopesError, ProviderAccountInUseError or a
-    ProviderError subclass.
+    For a backend with `revoke_before_reconnect` (Wahoo), first gives back the grant
+    of the connection this one replaces. Exchanges the code, fetches the account,
+    refuses (saving nothing) a grant that lacks what sync needs, runs the provider's
+    post-connect step and upserts the connection. Raises InsufficientScopesError,
+    ProviderAccountInUseError or a ProviderError subclass.
     """
+    if getattr(backend, "revoke_before_reconnect", False):
+        _revoke_previous_grant(user, backend)
     try:
         tokens = backend.exchange_code(code, redirect_uri, code_verifier)
     except OAuth2Error as exc:
@@ -103,6 +111,27 @@ def complete_connection(
     )
 
 
+def _revoke_previous_grant(user, backend):
+    """Give back the grant a reconnect replaces, before the new code is exchanged.
+
+    Wahoo caps unrevoked tokens per athlete and its revocation ends every token of
+    the app for the athlete, the new one too were it already issued; so it happens
+    first. A failure is logged and the connect goes on.
+    """
+    previous = services.get_connection_by_provider(user, backend.slug)
+    if previous is not None:
+        _revoke_with_a_fresh_token(previous, backend, f"connection {previous.pk}")
+
+
+def _revoke_with_a_fresh_token(connection, backend, what):
+    try:
+        # A fresh token: Wahoo and Strava revoke with the access token itself.
+        get_access_token(connection, backend)
+    except ProviderError as exc:
+        logger.warning("no fresh token to revoke %s: %s", what, type(exc).__name__)
+    return _revoke_quietly(backend, Credentials.from_connection(connection), what)
+
+
 def _revoke_quietly(backend, credentials, what):
     """Revoke at the provider; a failure is logged (without tokens), not raised."""
     try:
@@ -123,6 +152,8 @@ def explain_failure(backend, exc):
     """The athlete-facing message for a failed connect (never contains a token)."""
     if isinstance(exc, InsufficientScopesError | ProviderAccountInUseError):
         return str(exc)
+    if isinstance(exc, TokenCapReachedError):
+        return exc.user_message
     if isinstance(exc, TransientProviderError):
         return (
             f"{backend.name} is not answering right now, so we could not connect. "
@@ -141,13 +172,9 @@ def disconnect(connection, keep_activities=True):
     is always deleted (DELETE_ACTIVITIES_ON_DISCONNECT).
     """
     backend = get_backend(connection.provider)
-    what = f"connection {connection.pk}"
-    try:
-        # A fresh token: Wahoo and Strava revoke with the access token itself.
-        get_access_token(connection, backend)
-    except ProviderError as exc:
-        logger.warning("no fresh token to revoke %s: %s", what, type(exc).__name__)
-    revoked = _revoke_quietly(backend, Credentials.from_connection(connection), what)
+    revoked = _revoke_with_a_fresh_token(
+        connection, backend, f"connection {connection.pk}"
+    )
     if connection.provider in DELETE_ACTIVITIES_ON_DISCONNECT:
         keep_activities = False
     services.delete_connection(connection, keep_activities=keep_activities)

@@ -63,3 +63,12 @@ class TransientProviderError(ProviderError):
 
 class MalformedPayloadError(ValueError):
     """One item cannot be normalised; the run skips it, counts it and goes on."""
+
+
+class TokenCapReachedError(ReauthRequiredError):
+    """The provider refuses another token for this athlete until older ones are
+    revoked (Wahoo's cap of unrevoked tokens per app and user, providers.md §6.2).
+
+    A ReauthRequiredError, so a refused refresh still flags the connection; at
+    connect, `user_message` tells the athlete how to clear it at the provider.
+    """

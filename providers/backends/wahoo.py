@@ -5,9 +5,11 @@ Docs: https://cloud-api.wahooligan.com/ and https://developers.wahooligan.com/cl
 Quirks kept here:
 - the token response names no user, so `fetch_account` reads GET /v1/user (§6.4);
 - refresh tokens are single-use and an app may hold at most 10 unrevoked tokens per
-  user; past that, token exchange and refresh fail with a 400 that only the athlete can
-  clear (§6.2), so it gets its own message;
-- revoking (DELETE /v1/permissions) on disconnect is what keeps that cap clear (§6.3);
+  user; past that, token exchange and refresh fail with a 400 (§6.2), mapped here, in
+  `_explain_token_cap`, to TokenCapReachedError with a message saying how to clear it;
+- DELETE /v1/permissions revokes every token of the app for the user (§6.3): on
+  disconnect, and before a reconnect exchanges its code (`revoke_before_reconnect`,
+  providers/connect.py), which is what keeps that cap clear;
 - GET /v1/workouts has no date filter and lists newest first (§6.5), so paging stops at
   the first workout older than `since`;
 - summary numbers often arrive as strings; there is no max HR or device name (§6.5);
@@ -21,12 +23,22 @@ from datetime import UTC, datetime
 from functools import partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..errors import MalformedPayloadError, ProviderError, TransientProviderError
+from ..errors import (
+    MalformedPayloadError,
+    ProviderError,
+    TokenCapReachedError,
+    TransientProviderError,
+)
 from ..http import parse_json
 from ..sports import SportType
 from .base import AccountInfo, ActivityData, OAuth2Backend, payload_number
 
 TOO_MANY_GRANTS_TEXT = "Too many unrevoked access tokens"
+CAP_USER_MESSAGE = (
+    "Wahoo refused to connect Trainlytics: your Wahoo account holds too many "
+    "Trainlytics logins that were never revoked. In the Wahoo app, remove "
+    "Trainlytics from the connected apps, then reconnect Wahoo here."
+)
 
 # workout_type_id (Wahoo's "Workout Types" table); ids not listed map to OTHER.
 SPORTS = {
@@ -93,16 +105,12 @@ def _explain_token_cap():
     except ProviderError as exc:
         if TOO_MANY_GRANTS_TEXT not in exc.provider_message:
             raise
-        raise ProviderError(
+        raise TokenCapReachedError(
             "wahoo: token cap reached (too many unrevoked access tokens)",
             status=exc.status,
             provider_message=exc.provider_message,
             request_id=exc.request_id,
-            user_message="Wahoo refused to issue another login for Trainlytics "
-            "because too many are still active for your account. Open the Wahoo "
-            "app, remove Trainlytics from the connected/authorised apps in its "
-            "settings (or wait a few hours for old logins to expire), then "
-            "reconnect Wahoo here.",
+            user_message=CAP_USER_MESSAGE,
         ) from None
 
 
@@ -124,6 +132,9 @@ class WahooBackend(OAuth2Backend):
     client_auth = "body"
     authorize_params = {}
     per_page = 30  # Wahoo's documented default
+    # Each grant holds tokens toward the cap until revoked, and revoking revokes all:
+    # a reconnect gives the previous grant back before exchanging its new code.
+    revoke_before_reconnect = True
 
     def exchange_code(self, code, redirect_uri, code_verifier=None):
         with _explain_token_cap():

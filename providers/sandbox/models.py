@@ -3,7 +3,7 @@
 Tokens carry the athlete, provider, scopes and expiry (tokens.py), so restarting the
 server keeps connections working. The database holds only what a signature cannot
 say: that a token was spent or revoked, Polar registrations, Garmin backfill
-requests, COROS extensions and the fault switches.
+requests, COROS extensions, the Wahoo token ledger (its cap) and the fault switches.
 """
 
 from django.db import models
@@ -97,3 +97,32 @@ class Fault(models.Model):
 
     def __str__(self):
         return f"athlete {self.athlete_id}: {self.kind}"
+
+
+class WahooToken(models.Model):
+    """One Wahoo access token (and the refresh token issued with it), by digest: the
+    ledger behind Wahoo's cap on unrevoked access tokens per app and user (§6.2)."""
+
+    client_id = models.CharField(max_length=100)
+    athlete_id = models.PositiveIntegerField()
+    access_digest = models.CharField(max_length=64, unique=True)
+    refresh_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    # The access token this one replaced by a refresh: revoked on this one's first use.
+    replaces = models.CharField(max_length=64, blank=True)
+    used = models.BooleanField(default=False)
+    revoked = models.BooleanField(default=False)
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["client_id", "athlete_id", "revoked"],
+                name="sandbox_wahoo_unrevoked",
+            )
+        ]
+
+    def __str__(self):
+        state = "revoked" if self.revoked else "live"
+        return (
+            f"wahoo athlete {self.athlete_id} token {self.access_digest[:8]}… {state}"
+        )

@@ -3,8 +3,10 @@
 Comma-separated scopes the athlete may untick, granted scopes on the redirect
 (§2.1); client secret in the body or query; token answer with `expires_at`,
 `expires_in` (6 h) and a summary `athlete`, refresh rotating and killing the old
-refresh token (§2.2); deauthorize (§2.3); GET /athlete (§2.4); activity listing with
-after/before/page/per_page <= 200, newest first (§2.5); rate-limit headers (§2.6).
+refresh token, and answering the same access token while it has more than an hour
+left (§2.2: the refresh token carries it); deauthorize (§2.3); GET /athlete (§2.4);
+activity listing with after/before/page/per_page <= 200, newest first (§2.5);
+rate-limit headers (§2.6).
 """
 
 import time
@@ -27,6 +29,7 @@ from .base import (
 
 SLUG = "strava"
 ACCESS_LIFETIME = 6 * 3600
+SAME_TOKEN_MARGIN = 3600  # Strava answers the same token while it has more left
 MAX_PER_PAGE = 200
 CONSENT = Consent(
     SLUG,
@@ -90,17 +93,34 @@ def _offset(seconds):
     return f"{sign}{hours:02d}:{rest // 60:02d}"
 
 
-def _token_answer(athlete_id, scopes, grant, with_athlete):
+def _access_for(athlete_id, scopes, grant, previous):
+    """(access token, epoch expiry, seconds left): the one `previous` (a refresh
+    token's payload) stands for while it has more than SAME_TOKEN_MARGIN left, else a
+    new one."""
+    now = time.time()
+    if previous and previous.get("at") and previous["ax"] - now > SAME_TOKEN_MARGIN:
+        return previous["at"], previous["ax"], int(previous["ax"] - now)
     access = tokens.issue(SLUG, "access", athlete_id, scopes, ACCESS_LIFETIME, grant)
-    refresh = tokens.issue(SLUG, "refresh", athlete_id, scopes, None, grant)
+    return access, int(now) + ACCESS_LIFETIME, ACCESS_LIFETIME
+
+
+def _token_answer(payload, first):
+    """`payload` is the code's (first) or the spent refresh token's."""
+    athlete_id, scopes, grant = payload["a"], payload["s"], payload["g"]
+    access, expires_at, expires_in = _access_for(
+        athlete_id, scopes, grant, None if first else payload
+    )
+    refresh = tokens.issue(
+        SLUG, "refresh", athlete_id, scopes, None, grant, at=access, ax=expires_at
+    )
     body = {
         "token_type": "Bearer",
         "access_token": access,
         "refresh_token": refresh,
-        "expires_at": int(time.time()) + ACCESS_LIFETIME,
-        "expires_in": ACCESS_LIFETIME,
+        "expires_at": expires_at,
+        "expires_in": expires_in,
     }
-    if with_athlete:
+    if first:
         body["athlete"] = athlete_json(data.get_athlete(athlete_id))
     return JsonResponse(body)
 
@@ -108,9 +128,7 @@ def _token_answer(athlete_id, scopes, grant, with_athlete):
 @csrf_exempt
 @require_POST
 def token(request):
-    return rotating_token_endpoint(
-        SLUG, request, lambda g, first: _token_answer(g["a"], g["s"], g["g"], first)
-    )
+    return rotating_token_endpoint(SLUG, request, _token_answer)
 
 
 @csrf_exempt

@@ -7,7 +7,8 @@ no login; it is a tool for whoever runs the machine.
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from . import faults
+from . import faults, token_cap
+from .base import client_id_for
 from .data import ATHLETES, get_athlete, provider_user_id
 from .models import Fault
 
@@ -16,21 +17,29 @@ from .models import Fault
 def control(request):
     if request.method == "POST":
         athlete = get_athlete(request.POST["athlete"])
-        wanted = set(request.POST.getlist("fault"))
-        for kind in Fault.Kind.values:
-            faults.set_fault(athlete.id, kind, kind in wanted)
+        if request.POST.get("action") == "wahoo-remove-app":
+            # What the athlete does in the Wahoo app to clear the token cap.
+            token_cap.revoke_all(WAHOO_CLIENT, athlete.id)
+        else:
+            _save_switches(athlete, set(request.POST.getlist("fault")))
         return redirect("sandbox-control")
     rows = [
         {
             "athlete": athlete,
             "ids": {slug: provider_user_id(slug, athlete) for slug in SLUGS},
             "faults": faults.active(athlete.id),
+            "wahoo_tokens": token_cap.unrevoked(WAHOO_CLIENT, athlete.id),
         }
         for athlete in ATHLETES
     ]
-    return render(
-        request, "sandbox/control.html", {"rows": rows, "kinds": Fault.Kind.choices}
-    )
+    context = {"rows": rows, "kinds": Fault.Kind.choices, "cap": token_cap.CAP}
+    return render(request, "sandbox/control.html", context)
 
 
+def _save_switches(athlete, wanted):
+    for kind in Fault.Kind.values:
+        faults.set_fault(athlete.id, kind, kind in wanted)
+
+
+WAHOO_CLIENT = client_id_for("wahoo")
 SLUGS = ("strava", "garmin", "polar", "coros", "wahoo", "fitbit")

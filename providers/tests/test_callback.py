@@ -315,6 +315,92 @@ def test_wahoo_token_cap_tells_the_athlete_what_to_do(athlete, rsps):
     assert not ProviderConnection.objects.exists()
 
 
+def test_wahoo_reconnect_revokes_the_previous_grant_before_exchanging_the_code(
+    athlete, user, rsps
+):
+    backend = get_backend("wahoo")
+    case = load_case("wahoo")
+    old = make_connection(user, "wahoo", access_token="wahoo-access-previous")
+    state, verifier = start_connect(athlete, "wahoo")
+    # Registered first: DELETE /v1/permissions revokes every token of the app for
+    # the athlete, so it must come before the new grant exists.
+    case.revoke(rsps, backend, Credentials.from_connection(old))
+    expected = expect_connect(rsps, case, backend, verifier)
+    response = return_from_provider(athlete, "wahoo", state)
+    assert flashed(response) == ["Connected Wahoo."]
+    methods = [call.request.method for call in rsps.calls]
+    assert methods[0] == "DELETE"
+    assert methods.count("DELETE") == 1
+    connection = ProviderConnection.objects.get(pk=old.pk)
+    assert connection.access_token == expected["access_token"]
+
+
+def test_wahoo_reconnect_whose_old_grant_cannot_be_revoked_still_connects(
+    athlete, user, rsps
+):
+    backend = get_backend("wahoo")
+    case = load_case("wahoo")
+    old = make_connection(user, "wahoo", access_token="wahoo-access-dead")
+    state, verifier = start_connect(athlete, "wahoo")
+    case.revoke(rsps, backend, Credentials.from_connection(old))
+    answer_with(rsps, backend.revoke_endpoint, status=401, body={"error": "revoked"})
+    expected = expect_connect(rsps, case, backend, verifier)
+    response = return_from_provider(athlete, "wahoo", state)
+    assert flashed(response) == ["Connected Wahoo."]
+    assert (
+        ProviderConnection.objects.get(pk=old.pk).access_token
+        == (expected["access_token"])
+    )
+
+
+@pytest.mark.parametrize("slug", ["wahoo", "strava"])
+def test_a_first_connect_revokes_nothing(athlete, user, slug, rsps):
+    backend = get_backend(slug)
+    state, verifier = start_connect(athlete, slug)
+    expect_connect(rsps, load_case(slug), backend, verifier)
+    return_from_provider(athlete, slug, state)
+    assert [c.request.method for c in rsps.calls if c.request.method == "DELETE"] == []
+    assert ProviderConnection.objects.filter(user=user, provider=slug).exists()
+
+
+def test_strava_reconnect_leaves_the_previous_grant_alone(athlete, user, rsps):
+    # Strava's deauthorize ends the athlete's whole authorisation, new code included.
+    backend = get_backend("strava")
+    old = make_connection(user, "strava", access_token="strava-access-previous")
+    state, verifier = start_connect(athlete, "strava")
+    expect_connect(rsps, load_case("strava"), backend, verifier)
+    return_from_provider(athlete, "strava", state)
+    assert backend.revoke_endpoint not in [c.request.url for c in rsps.calls]
+    assert ProviderConnection.objects.get(pk=old.pk).access_token != (
+        "strava-access-previous"
+    )
+
+
+def test_wahoo_token_cap_at_reconnect_explains_and_keeps_nothing_new(
+    athlete, user, rsps
+):
+    backend = get_backend("wahoo")
+    case = load_case("wahoo")
+    old = make_connection(user, "wahoo", access_token="wahoo-access-previous")
+    state, verifier = start_connect(athlete, "wahoo")
+    case.revoke(rsps, backend, Credentials.from_connection(old))
+    case.token_exchange(rsps, backend, redirect_uri("wahoo"), verifier)
+    answer_with(
+        rsps,
+        backend.token_endpoint,
+        status=400,
+        body={"error": "Too many unrevoked access tokens exist for this app and user."},
+    )
+    response = return_from_provider(athlete, "wahoo", state)
+    assert response.status_code == 302
+    [message] = flashed(response)
+    assert "remove Trainlytics from the connected apps" in message
+    assert "sign-in" not in message
+    assert ProviderConnection.objects.get(pk=old.pk).access_token == (
+        "wahoo-access-previous"
+    )
+
+
 # -- who may call it -------------------------------------------------------------------
 
 

@@ -10,7 +10,12 @@ from responses import matchers
 
 from providers.backends.base import Credentials
 from providers.backends.wahoo import WahooBackend
-from providers.errors import MalformedPayloadError, ProviderError, ReauthRequiredError
+from providers.errors import (
+    MalformedPayloadError,
+    ProviderError,
+    ReauthRequiredError,
+    TokenCapReachedError,
+)
 from providers.http import make_session
 from providers.sports import SportType
 
@@ -114,27 +119,72 @@ def test_normalize_rejects_malformed_workouts_with_a_reason(backend, index, reas
 def test_token_cap_at_exchange_tells_the_athlete_how_to_recover(backend):
     redirect = "https://app.example.com/providers/wahoo/callback/"
     with responses.RequestsMock() as rsps:
-        rsps.post(backend.token_endpoint, status=400, json=CAP_ERROR)
+        rsps.post(
+            backend.token_endpoint,
+            status=400,
+            json=CAP_ERROR,
+            match=[
+                matchers.urlencoded_params_matcher(
+                    {
+                        "grant_type": "authorization_code",
+                        "code": "auth-code-123",
+                        "redirect_uri": redirect,
+                        "client_id": backend.client_id,
+                        "client_secret": backend.client_secret,
+                    }
+                )
+            ],
+        )
+
+        with pytest.raises(TokenCapReachedError) as caught:
+            backend.exchange_code("auth-code-123", redirect)
+
+    message = caught.value.user_message
+    assert "too many" in message
+    assert "remove Trainlytics from the connected apps" in message
+    assert "reconnect Wahoo here" in message
+    assert caught.value.status == 400
+    assert "Too many unrevoked access tokens" in caught.value.provider_message
+
+
+def test_token_cap_at_refresh_flags_reconnect_without_the_token(backend):
+    with responses.RequestsMock() as rsps:
+        rsps.post(
+            backend.refresh_endpoint,
+            status=400,
+            json=CAP_ERROR,
+            match=[
+                matchers.urlencoded_params_matcher(
+                    {
+                        "grant_type": "refresh_token",
+                        "refresh_token": "wahoo-refresh",
+                        "client_id": backend.client_id,
+                        "client_secret": backend.client_secret,
+                    },
+                    allow_blank=True,
+                )
+            ],
+        )
+
+        with pytest.raises(TokenCapReachedError) as caught:
+            backend.refresh(CREDENTIALS)
+
+    # A ReauthRequiredError, so the refresh still flags the connection.
+    assert isinstance(caught.value, ReauthRequiredError)
+    assert "connected apps" in caught.value.user_message
+    assert "wahoo-refresh" not in str(caught.value)
+    assert "wahoo-refresh" not in repr(caught.value)
+
+
+def test_a_400_without_the_cap_words_is_no_cap_error(backend):
+    redirect = "https://app.example.com/providers/wahoo/callback/"
+    with responses.RequestsMock() as rsps:
+        rsps.post(backend.token_endpoint, status=400, json={"error": "bad code"})
 
         with pytest.raises(ProviderError) as caught:
             backend.exchange_code("auth-code-123", redirect)
 
-    assert not isinstance(caught.value, ReauthRequiredError)
-    assert "Wahoo app" in caught.value.user_message
-    assert "reconnect" in caught.value.user_message
-    assert caught.value.status == 400
-
-
-def test_token_cap_at_refresh_raises_the_same_error_without_the_token(backend):
-    with responses.RequestsMock() as rsps:
-        rsps.post(backend.refresh_endpoint, status=400, json=CAP_ERROR)
-
-        with pytest.raises(ProviderError) as caught:
-            backend.refresh(CREDENTIALS)
-
-    assert "Wahoo app" in caught.value.user_message
-    assert "wahoo-refresh" not in str(caught.value)
-    assert "wahoo-refresh" not in repr(caught.value)
+    assert not isinstance(caught.value, TokenCapReachedError)
 
 
 def test_other_token_errors_keep_the_shared_mapping(backend):

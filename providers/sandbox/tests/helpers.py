@@ -50,6 +50,20 @@ def client_form(slug, **params):
     }
 
 
+def wahoo_token(client, athlete=1):
+    """Consent as `athlete` and exchange the code at the sandbox's Wahoo token
+    endpoint: its response (one more token toward the cap)."""
+    params = authorize_params("wahoo", scope="user_read workouts_read")
+    answer = approve(client, "/sandbox/wahoo/oauth/authorize", params, athlete)
+    form = client_form(
+        "wahoo",
+        code=query(answer)["code"],
+        grant_type="authorization_code",
+        redirect_uri=params["redirect_uri"],
+    )
+    return client.post("/sandbox/wahoo/oauth/token", form)
+
+
 def call(*args, expect_failure=False):
     """A management command's output (or its SystemCheckError text)."""
     out = StringIO()

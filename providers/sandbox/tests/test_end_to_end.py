@@ -6,18 +6,24 @@ code, then syncs with `sync_in_foreground` and compares what was stored with the
 sandbox's own generated data.
 """
 
+import time
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from django.utils import timezone
 
-from providers.backends.base import new_code_verifier
+from providers.backends.base import Credentials, new_code_verifier
 from providers.connect import InsufficientScopesError, complete_connection
 from providers.models import ConnectionStatus
 from providers.registry import get_backend
 from providers.sandbox import data, faults
+from providers.sandbox import strava as sandbox_strava
+from providers.sandbox import tokens as sandbox_tokens
 from providers.sandbox.garmin import backfill_push_payload, pending_backfills
 from providers.sandbox.models import Fault
+from providers.tokens import get_access_token
 from sync.models import Activity, SyncHistory, SyncStatus, SyncType
 from sync.services import run_sync, sync_in_foreground
 from trainlytics.settings import sandbox_provider_conf
@@ -180,3 +186,67 @@ def test_failure_mid_sync_leaves_no_duplicates_after_the_next_run(
 
     assert second.status == SyncStatus.SUCCESS
     assert stored_facts(connection) == data.expected_facts(ATHLETE, "strava")
+
+
+# -- Strava's refresh answers the same access token while it has over an hour left ----
+
+
+@pytest.fixture
+def sandbox_clock(monkeypatch):
+    """Move the sandbox's clock (not ours) forward: `sandbox_clock(seconds)`."""
+    offset = [0.0]
+    fake = SimpleNamespace(time=lambda: time.time() + offset[0])
+    monkeypatch.setattr(sandbox_strava, "time", fake)
+    monkeypatch.setattr(sandbox_tokens, "time", fake)
+    return lambda seconds: offset.__setitem__(0, offset[0] + seconds)
+
+
+def test_strava_refresh_with_over_an_hour_left_answers_the_same_access_token(
+    sandbox, client, user
+):
+    backend = sandbox("strava")
+    connection = connect(client, backend, user)
+
+    tokens = backend.refresh(Credentials.from_connection(connection))
+
+    assert tokens.access_token == connection.access_token
+    assert tokens.refresh_token not in (None, connection.refresh_token)
+    assert abs(tokens.expires_at - connection.token_expires_at) < timedelta(seconds=5)
+
+
+def test_strava_refresh_in_the_last_hour_answers_a_new_access_token(
+    sandbox, client, user, sandbox_clock
+):
+    backend = sandbox("strava")
+    connection = connect(client, backend, user)
+    sandbox_clock(5 * 3600 + 60)
+
+    tokens = backend.refresh(Credentials.from_connection(connection))
+
+    assert tokens.access_token != connection.access_token
+    assert tokens.refresh_token not in (None, connection.refresh_token)
+
+
+# The refresh holds our row lock while the sandbox, in the same database, spends the
+# refresh token: SQLite's shared in-memory database cannot do both; PostgreSQL can.
+@pytest.mark.postgres
+def test_strava_connection_keeps_or_replaces_its_token_as_the_refresh_says(
+    sandbox, client, user, sandbox_clock
+):
+    backend = sandbox("strava")
+    connection = connect(client, backend, user)
+    first = (connection.access_token, connection.refresh_token)
+    # We think it is about to expire; the sandbox knows it has six hours left.
+    connection.token_expires_at = timezone.now() + timedelta(seconds=5)
+    connection.save(update_fields=["token_expires_at"])
+
+    assert get_access_token(connection, backend) == first[0]
+    connection.refresh_from_db()
+    assert connection.refresh_token != first[1]
+    assert connection.token_expires_at > timezone.now() + timedelta(hours=5)
+
+    sandbox_clock(5 * 3600 + 60)
+    connection.token_expires_at = timezone.now() + timedelta(seconds=5)
+    connection.save(update_fields=["token_expires_at"])
+    assert get_access_token(connection, backend) != first[0]
+    assert sync_in_foreground(connection).status == SyncStatus.SUCCESS
