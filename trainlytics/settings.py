@@ -374,6 +374,9 @@ STRAVA_WEBHOOK_VERIFY_TOKEN = env.str("STRAVA_WEBHOOK_VERIFY_TOKEN", default="")
 WAHOO_WEBHOOK_TOKEN = env.str("WAHOO_WEBHOOK_TOKEN", default="")
 # Google Health sends this as a bearer secret in Authorization on every notification.
 FITBIT_WEBHOOK_SECRET = env.str("FITBIT_WEBHOOK_SECRET", default="")
+# Google Health's P-256 public keys (PEM or base64 DER, comma-separated): when set, a
+# notification must carry a valid GOOGLE-HEALTH-API-SIGNATURE of its raw body.
+FITBIT_WEBHOOK_PUBLIC_KEYS = env.list("FITBIT_WEBHOOK_PUBLIC_KEYS", default=[])
 # The Google Cloud project and subscriber that per-user subscriptions hang under.
 FITBIT_PROJECT_ID = env.str("FITBIT_PROJECT_ID", default="")
 FITBIT_SUBSCRIBER_ID = env.str("FITBIT_SUBSCRIBER_ID", default="")

@@ -69,11 +69,34 @@ def expect_listing(rsps, athlete, points):
     )
 
 
-def test_verification_with_the_secret_succeeds_and_without_it_fails(client, db):
+def test_verification_with_the_secret_is_created_and_without_it_unauthorized(
+    client, db
+):
     verification = {"type": "verification"}
 
-    assert deliver(client, URL, verification, headers=BEARER).status_code == 200
+    # subscribers.create expects 201 for the request with the secret, 401/403 without.
+    assert deliver(client, URL, verification, headers=BEARER).status_code == 201
     assert deliver(client, URL, verification).status_code == 401
+    assert events("fitbit") == []
+
+
+def test_a_missing_bearer_secret_is_unauthorized_and_counted(client, athlete):
+    assert deliver(client, URL, notification()).status_code == 401
+    assert events("fitbit") == []
+    assert rejection_counts()["fitbit"] == 1
+
+
+def test_another_authorization_scheme_is_forbidden(client, athlete):
+    basic = {"Authorization": "Basic google-hook-secret"}
+
+    assert deliver(client, URL, notification(), headers=basic).status_code == 403
+    assert events("fitbit") == []
+
+
+def test_an_unset_secret_refuses_even_an_empty_bearer(client, athlete, settings):
+    settings.FITBIT_WEBHOOK_SECRET = ""
+
+    assert deliver(client, URL, notification(), headers=BEARER).status_code == 403
     assert events("fitbit") == []
 
 
@@ -88,7 +111,8 @@ def test_a_wrong_bearer_secret_is_forbidden_and_counted(client, athlete):
 def test_upsert_lists_the_interval_and_stores_its_exercise(client, athlete):
     with responses.RequestsMock() as rsps:
         expect_listing(rsps, athlete, [RUN])
-        assert deliver(client, URL, notification(), headers=BEARER).status_code == 200
+        # The guide asks for 204 No Content on a notification.
+        assert deliver(client, URL, notification(), headers=BEARER).status_code == 204
 
     assert activity_ids("fitbit") == [RUN["name"]]
     [run] = webhook_runs(athlete)

@@ -5,10 +5,15 @@ nothing on success. Comparisons use hmac.compare_digest, so the time taken does 
 reveal how much of a secret matched. Reasons never contain what was sent.
 """
 
+import base64
 import hashlib
 import hmac
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from ..models import WebhookSubscription
 
@@ -97,3 +102,57 @@ def google_bearer(authorization):
     if scheme.lower() != "bearer":
         raise Rejected(403, "Authorization is not a bearer secret")
     _require(token.strip(), settings.FITBIT_WEBHOOK_SECRET, "bearer secret")
+
+
+# Google's guide names the first, the API reference (EndpointAuthorization) the second.
+GOOGLE_SIGNATURE_HEADERS = ("GOOGLE-HEALTH-API-SIGNATURE", "X-HEALTHAPI-SIGNATURE")
+# Tink's TINK output prefix: version byte 0x01, then the 4-byte key id.
+TINK_PREFIX = b"\x01"
+TINK_PREFIX_SIZE = 5
+
+
+def google_signature(raw_body, signature):
+    """ECDSA P-256 / SHA-256 of the raw body in Tink's format, by one of Google's
+    public keys (FITBIT_WEBHOOK_PUBLIC_KEYS). No keys configured: not checked."""
+    keys = [_google_key(text) for text in _google_key_texts()]
+    if not keys:
+        return
+    if not signature:
+        raise Rejected(401, "GOOGLE-HEALTH-API-SIGNATURE missing")
+    try:
+        signed = base64.b64decode(signature.strip(), validate=True)
+    except ValueError:  # binascii.Error included
+        raise Rejected(403, "signature is not base64") from None
+    if len(signed) <= TINK_PREFIX_SIZE or signed[:1] != TINK_PREFIX:
+        raise Rejected(403, "signature lacks Tink's prefix")
+    # The key id only hints at the key; trying each configured key is as strict.
+    der = signed[TINK_PREFIX_SIZE:]
+    for key in keys:
+        try:
+            key.verify(der, raw_body, ec.ECDSA(hashes.SHA256()))
+            return
+        except InvalidSignature:
+            continue
+    raise Rejected(403, "signature does not verify")
+
+
+def _google_key_texts():
+    keys = getattr(settings, "FITBIT_WEBHOOK_PUBLIC_KEYS", None) or []
+    return [keys] if isinstance(keys, str) else [k for k in keys if k.strip()]
+
+
+def _google_key(text):
+    """A PEM public key, or its DER (SubjectPublicKeyInfo) in base64 for one-line
+    environment variables. Anything else is a deployment error, not a rejection."""
+    try:
+        if text.lstrip().startswith("-----BEGIN"):
+            key = serialization.load_pem_public_key(text.encode())
+        else:
+            key = serialization.load_der_public_key(base64.b64decode(text))
+    except ValueError:
+        raise ImproperlyConfigured(
+            "FITBIT_WEBHOOK_PUBLIC_KEYS holds a key that cannot be read"
+        ) from None
+    if not isinstance(key, ec.EllipticCurvePublicKey) or key.curve.name != "secp256r1":
+        raise ImproperlyConfigured("FITBIT_WEBHOOK_PUBLIC_KEYS takes P-256 keys only")
+    return key

@@ -165,12 +165,25 @@ def delivery_window(now=None):
     return (now or timezone.now()).strftime("%Y%m%dT%H%M")[:-1]
 
 
+def signature_header(request):
+    headers = (request.headers.get(name) for name in verify.GOOGLE_SIGNATURE_HEADERS)
+    return next((value for value in headers if value), None)
+
+
 @receiver("fitbit")
 def fitbit(request, raw):
     verify.google_bearer(request.headers.get("Authorization"))
-    body = parse(raw, (dict, list))
+    try:
+        body = parse(raw, (dict, list))
+    except BadRequest:
+        body = None  # still unauthenticated: the signature decides before the shape
     if isinstance(body, dict) and body.get("type") == "verification":
-        return ok()
+        # The handshake tests the Authorization check alone; the subscribers.create
+        # reference expects 201 Created for it (2xx in the guide).
+        return HttpResponse(status=201)
+    verify.google_signature(raw, signature_header(request))
+    if body is None:
+        raise BadRequest
     notifications = body if isinstance(body, list) else [body]
     items = []
     for notification in notifications:
@@ -183,7 +196,7 @@ def fitbit(request, raw):
         user = str(data.get("healthUserId") or "")
         items.append(Item(kind, user, data, hint=f"{kind}:{delivery_window()}"))
     store("fitbit", items)
-    return ok()
+    return HttpResponse(status=204)  # what Google's guide asks of a notification
 
 
 @require_GET
