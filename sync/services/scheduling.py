@@ -25,20 +25,24 @@ logger = logging.getLogger(__name__)
 WORKER_LOST_MESSAGE = "Worker lost: the run did not finish in time and was stopped."
 
 
-def enqueue_run(sync_id, run_after=None):
-    """Enqueue run `sync_id` once the current transaction commits.
+def enqueue_after_commit(task, object_id, run_after=None):
+    """Enqueue `task(object_id)` once the current transaction commits.
 
-    A backend that cannot defer (ImmediateBackend) is not given later runs: sync_due
-    enqueues pending runs once they are due.
+    A backend that cannot defer (ImmediateBackend) is not given later work: sync_due
+    enqueues pending runs and due webhook retries once they are due.
     """
-    from ..tasks import sync_connection  # tasks imports services
-
-    task = sync_connection
     if run_after is not None:
         if not task.get_backend().supports_defer:
             return
         task = task.using(run_after=run_after)
-    transaction.on_commit(partial(task.enqueue, sync_id))
+    transaction.on_commit(partial(task.enqueue, object_id))
+
+
+def enqueue_run(sync_id, run_after=None):
+    """Enqueue run `sync_id` once the current transaction commits."""
+    from ..tasks import sync_connection  # tasks imports services
+
+    enqueue_after_commit(sync_connection, sync_id, run_after)
 
 
 def request_new_sync(connection, sync_type=SyncType.MANUAL):

@@ -15,9 +15,7 @@ Tasks carry only an event id, and a task delivered twice, late or early is harml
 
 import logging
 from dataclasses import dataclass, field
-from functools import partial
 
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -95,19 +93,12 @@ def next_attempt(attempts, exc=None, now=None):
 
 
 def enqueue_event(event_id, run_after=None):
-    """Enqueue processing of `event_id` once the current transaction commits.
+    """Enqueue processing of `event_id` once the current transaction commits."""
+    # scheduling imports this module at load time; tasks imports processing.
+    from ..services.scheduling import enqueue_after_commit
+    from .tasks import process_webhook_event
 
-    A backend that cannot defer (ImmediateBackend) is not given later attempts:
-    sync_due enqueues them once they are due.
-    """
-    from .tasks import process_webhook_event  # tasks imports processing
-
-    task = process_webhook_event
-    if run_after is not None:
-        if not task.get_backend().supports_defer:
-            return
-        task = task.using(run_after=run_after)
-    transaction.on_commit(partial(task.enqueue, event_id))
+    enqueue_after_commit(process_webhook_event, event_id, run_after)
 
 
 def reap_lost_events(now=None):
