@@ -111,7 +111,9 @@ class Activity(models.Model):
     sport_type = models.CharField(
         max_length=30, choices=SportType.choices, default=SportType.OTHER
     )
-    name = models.CharField(max_length=255, blank=True)
+    # NULL when the provider sends none, like every optional field here: a missing
+    # value is None, never "" or 0 (providers.backends.base.ActivityData).
+    name = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
     start_time = models.DateTimeField()
     utc_offset_s = models.IntegerField(null=True, blank=True)
     elapsed_time_s = models.PositiveIntegerField(null=True, blank=True)
@@ -121,7 +123,7 @@ class Activity(models.Model):
     avg_hr_bpm = models.FloatField(null=True, blank=True)
     max_hr_bpm = models.FloatField(null=True, blank=True)
     calories_kcal = models.FloatField(null=True, blank=True)
-    device_name = models.CharField(max_length=255, blank=True)
+    device_name = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
     activity_data = models.JSONField(default=dict, blank=True)
     # The copies of one real session share a group (sync.grouping); athletes see only
     # the canonical copy. Standalone activities have no group and are canonical.

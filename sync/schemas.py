@@ -72,7 +72,7 @@ class CopyOut(Schema):
         description="The copy the session is shown and counted by"
     )
     sport_type: str
-    name: str
+    name: str | None
     start_time: datetime
     utc_offset_s: int | None
     elapsed_time_s: int | None
@@ -82,7 +82,7 @@ class CopyOut(Schema):
     avg_hr_bpm: float | None
     max_hr_bpm: float | None
     calories_kcal: float | None
-    device_name: str
+    device_name: str | None
 
 
 class ActivityOut(CopyOut):

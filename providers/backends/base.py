@@ -121,12 +121,16 @@ class AccountInfo:
 
 @dataclass
 class ActivityData:
-    """One activity in our units. Missing metrics are None, never 0."""
+    """One activity in our units. Missing values are None, never "" or 0.
+
+    __post_init__ applies that rule whoever builds one (every backend's normalize(),
+    the legacy import), so no provider module has to remember it.
+    """
 
     provider_activity_id: str
     sport_type: str
     start_time: datetime
-    name: str = ""
+    name: str | None = None
     utc_offset_s: int | None = None
     elapsed_time_s: int | None = None
     moving_time_s: int | None = None
@@ -135,8 +139,32 @@ class ActivityData:
     avg_hr_bpm: float | None = None
     max_hr_bpm: float | None = None
     calories_kcal: float | None = None
-    device_name: str = ""
+    device_name: str | None = None
     activity_data: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        for name in OPTIONAL_TEXT:
+            value = getattr(self, name)
+            if value is not None:
+                setattr(self, name, str(value).strip() or None)
+        for name in ZERO_IS_MISSING:
+            # Providers send 0 for "not measured" (a manual entry's distance, a watch
+            # without a strap's heart rate); no real session lasts, climbs or burns 0.
+            if getattr(self, name) == 0:
+                setattr(self, name, None)
+
+
+OPTIONAL_TEXT = ("name", "device_name")
+# Every optional number but utc_offset_s, where 0 is a real offset (UTC).
+ZERO_IS_MISSING = (
+    "elapsed_time_s",
+    "moving_time_s",
+    "distance_m",
+    "elevation_gain_m",
+    "avg_hr_bpm",
+    "max_hr_bpm",
+    "calories_kcal",
+)
 
 
 def pkce_challenge(verifier):

@@ -88,8 +88,8 @@ def _device_name(raw):
     source = raw.get("dataSource")
     if isinstance(source, dict):
         device = source.get("device") or {}
-        return device.get("displayName") or ""
-    return source if isinstance(source, str) else ""
+        return device.get("displayName")
+    return source if isinstance(source, str) else None
 
 
 class FitbitBackend(OAuth2Backend):
@@ -218,7 +218,7 @@ class FitbitBackend(OAuth2Backend):
             provider_activity_id=raw["name"],
             sport_type=SPORTS.get(exercise.get("exerciseType"), SportType.OTHER),
             start_time=start_time,
-            name=exercise.get("displayName") or "",
+            name=exercise.get("displayName"),
             utc_offset_s=_seconds(offset, "startUtcOffset"),
             elapsed_time_s=elapsed,
             moving_time_s=_seconds(exercise.get("activeDuration"), "activeDuration"),

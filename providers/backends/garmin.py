@@ -226,7 +226,7 @@ class GarminBackend(OAuth2Backend):
             provider_activity_id=summary_id,
             sport_type=sport_for(raw.get("activityType")),
             start_time=start_time,
-            name=raw.get("activityName") or "",
+            name=raw.get("activityName"),
             utc_offset_s=_number(raw, "startTimeOffsetInSeconds", int),
             elapsed_time_s=_number(raw, "durationInSeconds", round),
             # Summaries carry no moving time; only activity details do (§3.5).
@@ -236,6 +236,6 @@ class GarminBackend(OAuth2Backend):
             avg_hr_bpm=_number(raw, "averageHeartRateInBeatsPerMinute"),
             max_hr_bpm=_number(raw, "maxHeartRateInBeatsPerMinute"),
             calories_kcal=_number(raw, "activeKilocalories"),
-            device_name=raw.get("deviceName") or "",
+            device_name=raw.get("deviceName"),
             activity_data=raw,
         )

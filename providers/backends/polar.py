@@ -244,6 +244,6 @@ class PolarBackend(OAuth2Backend):
             avg_hr_bpm=_number(heart_rate, "average"),
             max_hr_bpm=_number(heart_rate, "maximum"),
             calories_kcal=_number(raw, "calories"),
-            device_name=raw.get("device") or "",
+            device_name=raw.get("device"),
             activity_data=raw,
         )

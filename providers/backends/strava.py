@@ -66,13 +66,6 @@ def _parse_time(value, field):
 _number = partial(payload_number, what="strava activity")
 
 
-def _measured(raw, key):
-    # Strava reports "no distance" (yoga, weights, time-only manual entries) and
-    # "no calorie estimate" as 0; we store those as missing.
-    value = _number(raw, key)
-    return value or None
-
-
 def _utc_offset(raw, start_time):
     """Seconds east of UTC at the start, from the two start times.
 
@@ -104,17 +97,19 @@ def normalize_strava_activity(raw: dict) -> ActivityData:
         provider_activity_id=str(raw["id"]),
         sport_type=SPORTS.get(sport, SportType.OTHER),
         start_time=start_time,
-        name=raw.get("name") or "",
+        name=raw.get("name"),
         utc_offset_s=_utc_offset(raw, start_time),
         elapsed_time_s=_number(raw, "elapsed_time", int),
         moving_time_s=_number(raw, "moving_time", int),
-        distance_m=_measured(raw, "distance"),
+        # Strava's 0 for "no distance" (yoga, time-only manual entries) and "no
+        # calorie estimate" becomes None by ActivityData's rule on missing values.
+        distance_m=_number(raw, "distance"),
         elevation_gain_m=_number(raw, "total_elevation_gain"),
         avg_hr_bpm=_number(raw, "average_heartrate") if has_hr else None,
         max_hr_bpm=_number(raw, "max_heartrate") if has_hr else None,
         # Only DetailedActivity has these (GET /activities/{id}).
-        calories_kcal=_measured(raw, "calories"),
-        device_name=raw.get("device_name") or "",
+        calories_kcal=_number(raw, "calories"),
+        device_name=raw.get("device_name"),
         activity_data=raw,
     )
 

@@ -228,14 +228,14 @@ class WahooBackend(OAuth2Backend):
         summary = raw.get("workout_summary") or {}
         minutes = _number(raw, "minutes")
         elapsed = _number(summary, "duration_total_accum", round)
-        if elapsed is None and minutes is not None:
+        if not elapsed and minutes:
             # Manual or unfinished workouts have no summary, only planned minutes.
             elapsed = int(minutes * 60)
         return ActivityData(
             provider_activity_id=str(raw["id"]),
             sport_type=_sport(raw),
             start_time=start_time,
-            name=raw.get("name") or "",
+            name=raw.get("name"),
             utc_offset_s=_utc_offset(summary, start_time),
             elapsed_time_s=elapsed,
             moving_time_s=_number(summary, "duration_active_accum", round),

@@ -6,6 +6,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from providers.backends.base import (
+    OPTIONAL_TEXT,
+    ZERO_IS_MISSING,
     ActivityData,
     Credentials,
     pkce_challenge,
@@ -14,6 +16,9 @@ from providers.errors import ReauthRequiredError
 from providers.http import make_session
 from providers.registry import BACKENDS
 from providers.sports import SportType
+from providers.tests.factories import make_connection
+from sync.models import Activity
+from sync.services.ingest import write_page
 
 SLUGS = [str(slug) for slug in BACKENDS]
 REDIRECT = "https://app.example.com/providers/{slug}/callback/"
@@ -125,3 +130,26 @@ def test_activities_page_and_normalise(backend, case, rsps, credentials):
         for metric in ("distance_m", "elapsed_time_s", "avg_hr_bpm", "calories_kcal"):
             value = getattr(activity, metric)
             assert value is None or value >= 0
+
+
+MISSING = dict.fromkeys(OPTIONAL_TEXT + ZERO_IS_MISSING)
+
+
+def test_normalise_makes_blank_text_and_zero_metrics_none(backend, case):
+    activity = backend.normalize(case.sparse())
+
+    assert {name: getattr(activity, name) for name in MISSING} == MISSING
+    # 0 is a real UTC offset, not a missing one.
+    assert activity.utc_offset_s == 0
+
+
+def test_missing_values_are_stored_as_null(backend, case, slug, user):
+    connection = make_connection(user, provider=slug)
+    stats = dict.fromkeys(
+        ("activities_fetched", "activities_created", "activities_updated"), 0
+    )
+
+    write_page(connection, backend, [case.sparse()], stats)
+
+    stored = Activity.objects.filter(connection=connection).values(*MISSING).get()
+    assert stored == MISSING

@@ -86,8 +86,8 @@ def test_normalize_keeps_a_manual_entry_without_distance_or_device(backend):
     assert result.distance_m is None
     assert result.elevation_gain_m is None
     assert result.calories_kcal == 310.0
-    assert result.device_name == ""
-    assert result.name == ""
+    assert result.device_name is None
+    assert result.name is None
 
 
 def test_normalize_maps_an_unknown_type_to_other_with_fractional_times(backend):

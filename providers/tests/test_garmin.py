@@ -79,7 +79,7 @@ def test_manual_entry_without_heart_rate_leaves_missing_metrics_none(backend):
     assert activity.calories_kcal == 250
     for metric in ("distance_m", "elevation_gain_m", "avg_hr_bpm", "max_hr_bpm"):
         assert getattr(activity, metric) is None
-    assert activity.device_name == ""
+    assert activity.device_name is None
 
 
 def test_v2_activity_types_map_like_their_base_and_unknown_ones_to_other(backend):

@@ -48,7 +48,7 @@ def test_normalize_maps_a_summary_run_in_our_units():
     assert result.avg_hr_bpm == 148.3
     assert result.max_hr_bpm == 171.0
     assert result.calories_kcal is None
-    assert result.device_name == ""
+    assert result.device_name is None
     assert result.activity_data == activity(15000000001)
 
 

@@ -65,7 +65,7 @@ class Copy:
     avg_hr_bpm: float | None = None
     max_hr_bpm: float | None = None
     elevation_gain_m: float | None = None
-    device_name: str = ""
+    device_name: str | None = None
     user_id: int | None = None
 
     @property

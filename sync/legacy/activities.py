@@ -62,7 +62,7 @@ def strava_shape(row):
     problems = []
     shaped = {
         "id": row["strava_activity_id"],
-        "name": row["name"] or "",
+        "name": row["name"],
         "sport_type": row["type"] or "",
         "type": row["type"] or "",
         "start_date": _iso(start),
@@ -214,7 +214,8 @@ def _activity(data, user_id, connection_id, row, now, as_json):
     """One row for the writer, in ACTIVITY_COLUMNS order; `as_json` prepares
     activity_data (json_for_copy, or unchanged for the ORM)."""
     values = list(_data_values(data))
-    values[NAME_AT] = values[NAME_AT][:255]
+    if values[NAME_AT]:
+        values[NAME_AT] = values[NAME_AT][:255]
     values[DATA_AT] = as_json(values[DATA_AT])
     created = aware_from_epoch(row["created_at"]) or now
     return (user_id, connection_id, "strava", *values, created, now)

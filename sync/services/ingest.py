@@ -41,8 +41,11 @@ def check_activity(data):
             # "NaN" or "Infinity" in a payload measures nothing, and would turn the
             # athlete's totals into NaN.
             setattr(data, name, None)
-    data.name = (data.name or "")[:MAX_TEXT]
-    data.device_name = (data.device_name or "")[:MAX_TEXT]
+    # ActivityData has already made blank text None (its one rule on missing values).
+    if data.name:
+        data.name = data.name[:MAX_TEXT]
+    if data.device_name:
+        data.device_name = data.device_name[:MAX_TEXT]
     return data
 
 

@@ -46,6 +46,16 @@ def test_strava_shape_refuses_an_impossible_start():
         strava_shape({**ROW, "start_date": float("inf")})
 
 
+def test_a_legacy_row_with_a_blank_name_and_zero_distance_stores_none():
+    row = {**ROW, "name": "  ", "distance": 0.0, "calories": 0, "digest": "d" * 32}
+    row.update(created_at=1714545000.0)
+
+    data, _ = normalise(row)
+
+    assert (data.name, data.distance_m, data.calories_kcal) == (None, None, None)
+    assert data.utc_offset_s == -14400
+
+
 def test_plan_activity_leaves_synced_copies_and_detects_changes():
     assert plan_activity(None, 1, 2, "m") == "create"
     assert plan_activity((1, 2, None), 1, 2, "m") == "synced"

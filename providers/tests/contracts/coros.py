@@ -108,3 +108,19 @@ def refresh_refused(rsps, backend, credentials):
         match=[refresh_grant(backend, credentials)],
     )
     return True
+
+
+def sparse():
+    """A COROS workout with nothing measured but its start (COROS sends no name or
+    device in the list)."""
+    return {
+        "labelId": "418173292602499999",
+        "mode": 8,
+        "subMode": 1,
+        "startTime": 1792888200,
+        "endTime": 1792888200,
+        "startTimezone": 0,
+        "distance": 0,
+        "duration": 0,
+        "calorie": 0,
+    }

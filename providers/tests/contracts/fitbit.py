@@ -132,3 +132,27 @@ def refresh_refused(rsps, backend, credentials):
         match=[refresh_grant(backend, credentials)],
     )
     return True
+
+
+def sparse():
+    """A manually logged exercise: blank display name, no device, zero metrics."""
+    return {
+        "name": "users/me/dataTypes/exercise/dataPoints/7771000000000009999",
+        "dataSource": {"recordingMethod": "MANUAL", "platform": "FITBIT"},
+        "exercise": {
+            "interval": {
+                "startTime": "2026-10-24T07:00:00Z",
+                "endTime": "2026-10-24T07:00:00Z",
+                "startUtcOffset": "0s",
+            },
+            "exerciseType": "WEIGHTLIFTING",
+            "activeDuration": "0s",
+            "metricsSummary": {
+                "distanceMillimeters": "0",
+                "elevationGainMillimeters": "0",
+                "caloriesKcal": 0,
+                "averageHeartRateBeatsPerMinute": "0",
+            },
+            "displayName": " ",
+        },
+    }

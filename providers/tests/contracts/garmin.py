@@ -128,3 +128,24 @@ def refresh_refused(rsps, backend, credentials):
         match=[refresh_grant(backend, credentials)],
     )
     return True
+
+
+def sparse():
+    """A manual Garmin entry: no name, no device, zeros where nothing was measured."""
+    return {
+        "userId": "garmin-user-0001",
+        "summaryId": "20931249999",
+        "activityId": 20931249999,
+        "activityName": "",
+        "activityType": "STRENGTH_TRAINING",
+        "startTimeInSeconds": 1792888200,
+        "startTimeOffsetInSeconds": 0,
+        "durationInSeconds": 0,
+        "distanceInMeters": 0.0,
+        "totalElevationGainInMeters": 0.0,
+        "averageHeartRateInBeatsPerMinute": 0,
+        "maxHeartRateInBeatsPerMinute": 0,
+        "activeKilocalories": 0,
+        "deviceName": "",
+        "manual": True,
+    }

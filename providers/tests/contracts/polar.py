@@ -128,3 +128,21 @@ def revoked(rsps, backend, credentials):
 def refresh_refused(rsps, backend, credentials):
     """Polar has no refresh: there is nothing to refuse."""
     return None
+
+
+def sparse():
+    """A manual Polar Flow entry: no device, no heart rate, zero distance/calories."""
+    return {
+        "id": "Zz99Yy88",
+        "upload_time": "2026-10-25T08:00:00.000Z",
+        "polar_user": "https://www.polaraccesslink.com/v3/users/40000000001",
+        "device": "",
+        "start_time": "2026-10-25T02:30:00",
+        "start_time_utc_offset": 0,
+        "duration": "PT0S",
+        "calories": 0,
+        "distance": 0,
+        "heart_rate": {"average": 0, "maximum": 0},
+        "sport": "OTHER",
+        "has_route": False,
+    }

@@ -141,3 +141,25 @@ def refresh_refused(rsps, backend, credentials):
         match=[refresh_grant(backend, credentials)],
     )
     return True
+
+
+def sparse():
+    """A time-only manual entry: Strava sends a blank name, 0 for what was not
+    measured, and no device_name at all."""
+    return {
+        "id": 9100000001,
+        "name": "",
+        "sport_type": "WeightTraining",
+        "type": "WeightTraining",
+        "start_date": "2026-10-24T17:00:00Z",
+        "start_date_local": "2026-10-24T17:00:00Z",
+        "timezone": "(GMT+00:00) Africa/Abidjan",
+        "utc_offset": 0.0,
+        "elapsed_time": 0,
+        "moving_time": 0,
+        "distance": 0.0,
+        "total_elevation_gain": 0,
+        "has_heartrate": False,
+        "manual": True,
+        "calories": 0,
+    }

@@ -116,3 +116,24 @@ def refresh_refused(rsps, backend, credentials):
         match=[refresh_grant(backend, credentials)],
     )
     return True
+
+
+def sparse():
+    """A Wahoo workout with a blank name and a summary of zeros."""
+    return {
+        "id": 300000099,
+        "starts": "2026-10-25T09:00:00.000Z",
+        "minutes": 0,
+        "name": "",
+        "workout_type_id": 0,
+        "workout_summary": {
+            "id": 400000099,
+            "ascent_accum": "0.0",
+            "calories_accum": "0.0",
+            "distance_accum": "0.0",
+            "duration_active_accum": "0.0",
+            "duration_total_accum": "0.0",
+            "heart_rate_avg": "0.0",
+            "time_zone": "UTC",
+        },
+    }
