@@ -1,7 +1,7 @@
 """One suite every registered backend passes (cases in providers/tests/contracts/)."""
 
 from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlparse, urlsplit
 
 import pytest
 
@@ -19,6 +19,7 @@ from providers.sports import SportType
 from providers.tests.factories import make_connection
 from sync.models import Activity
 from sync.services.ingest import write_page
+from trainlytics import settings as project_settings
 
 SLUGS = [str(slug) for slug in BACKENDS]
 REDIRECT = "https://app.example.com/providers/{slug}/callback/"
@@ -153,3 +154,28 @@ def test_missing_values_are_stored_as_null(backend, case, slug, user):
 
     stored = Activity.objects.filter(connection=connection).values(*MISSING).get()
     assert stored == MISSING
+
+
+def test_every_endpoint_follows_a_server_that_replaces_the_documented_urls(
+    backend, slug, monkeypatch
+):
+    """An operator sets the documented <SLUG>_*_URL variables (not REFRESH_URL) to
+    another deployment: nothing may still go to the production host."""
+    monkeypatch.setattr(project_settings, "PROVIDER_SANDBOX", False)
+    staging = f"https://{slug}.staging.example.com"
+    defaults = project_settings.PROVIDER_DEFAULT_URLS[slug]
+    for name, url in defaults.items():
+        moved = staging + urlsplit(url).path
+        monkeypatch.setenv(f"{slug.upper()}_{name}", moved)
+
+    conf = project_settings._provider_settings(slug, dict(defaults))
+    moved_backend = type(backend)(conf)
+
+    endpoints = (
+        moved_backend.authorize_endpoint,
+        moved_backend.token_endpoint,
+        moved_backend.refresh_endpoint,
+        moved_backend.api_url,
+        moved_backend.revoke_endpoint,
+    )
+    assert {urlsplit(url).netloc for url in endpoints} == {urlsplit(staging).netloc}

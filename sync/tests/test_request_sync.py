@@ -1,4 +1,5 @@
 import threading
+import time
 
 import pytest
 from django.db import connection as db_connection
@@ -47,13 +48,28 @@ def test_a_new_run_may_be_requested_once_the_last_one_finished(
     assert SyncHistory.objects.filter(status=SyncStatus.SUCCESS).count() == 2
 
 
+class GatedPages(list):
+    """Pages the run may read only once the gate opens: the run cannot finish
+    (and a late thread cannot legitimately start a second one) before every
+    other thread has had its answer."""
+
+    def __init__(self, pages, gate):
+        super().__init__(pages)
+        self.gate = gate
+
+    def __iter__(self):
+        assert self.gate.wait(timeout=30), "the gate never opened"
+        return super().__iter__()
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_twenty_threads_requesting_one_connection_run_it_exactly_once(
     user, fake_backend
 ):
     connection = make_connection(user)
-    fake_backend.pages = [raw_page(1, 3)]
+    gate = threading.Event()
+    fake_backend.pages = GatedPages([raw_page(1, 3)], gate)
     barrier = threading.Barrier(20)
     returned = []
 
@@ -67,6 +83,12 @@ def test_twenty_threads_requesting_one_connection_run_it_exactly_once(
     threads = [threading.Thread(target=worker) for _ in range(20)]
     for thread in threads:
         thread.start()
+    # The thread that started the run executes it (immediate tasks) and waits at
+    # the gate; the other nineteen must all be handed that same run.
+    deadline = time.monotonic() + 30
+    while len(returned) < 19 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    gate.set()
     for thread in threads:
         thread.join()
 
