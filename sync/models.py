@@ -251,7 +251,13 @@ class WorkoutStatus(models.TextChoices):
 
 
 class Workout(models.Model):
-    """A planned training session."""
+    """A planned training session (planning/ owns everything athletes do with it).
+
+    `structure` is planning.structure's validated form: {"steps": [...]}, or {}.
+    `target` is one intensity target for the whole session, same shape as a step's.
+    `match_manual` records that the athlete linked or unlinked by hand: matching
+    never touches such a workout again until it is moved or the activity is gone.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workouts"
@@ -260,10 +266,13 @@ class Workout(models.Model):
     sport_type = models.CharField(
         max_length=30, choices=SportType.choices, default=SportType.OTHER
     )
-    scheduled_for = models.DateTimeField()
+    # A day in the athlete's own time zone (User.time_zone), with an optional time.
+    scheduled_for = models.DateField()
+    scheduled_time = models.TimeField(null=True, blank=True)
     planned_duration_s = models.PositiveIntegerField(null=True, blank=True)
     planned_distance_m = models.FloatField(null=True, blank=True)
     description = models.TextField(blank=True)
+    target = models.JSONField(default=dict, blank=True)
     structure = models.JSONField(default=dict, blank=True)
     status = models.CharField(
         max_length=20, choices=WorkoutStatus.choices, default=WorkoutStatus.PLANNED
@@ -275,14 +284,22 @@ class Workout(models.Model):
         blank=True,
         related_name="completed_workouts",
     )
+    match_manual = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         db_table = "workouts"
-        ordering = ["scheduled_for"]
+        ordering = ["scheduled_for", "scheduled_time", "id"]
         indexes = [
             models.Index(
                 fields=["user", "scheduled_for"], name="workout_user_date_idx"
+            ),
+            # The scheduled pass that closes ended days reads planned ones by date.
+            models.Index(
+                fields=["scheduled_for"],
+                condition=Q(status="planned"),
+                name="workout_planned_date_idx",
             ),
         ]
 

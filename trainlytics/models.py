@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from .timezones import validate_time_zone, zone
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -39,6 +41,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     # unique=True for Django's auth checks; the Lower() constraint makes it case-blind.
     email = models.EmailField("email address", max_length=254, unique=True)
     full_name = models.CharField(max_length=150, blank=True)
+    # IANA name; the athlete's days (calendar, matching, end of day) are in it.
+    time_zone = models.CharField(
+        max_length=64, default="UTC", validators=[validate_time_zone]
+    )
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -61,6 +67,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.email
+
+    @property
+    def tzinfo(self):
+        return zone(self.time_zone)
 
     def clean(self):
         super().clean()

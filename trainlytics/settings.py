@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "trainlytics",
     "providers",
     "sync",
+    "planning",
     "providers.sandbox",
 ]
 

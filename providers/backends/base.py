@@ -195,6 +195,10 @@ class OAuth2Backend:
     # whatever words the provider uses: Strava says "Bad Request") or 401
     # (RFC 6749 §5.2); either way only the athlete can mend it by reconnecting.
     refresh_refused_statuses = (400, 401, 403)
+    # Planned workouts this provider takes onto the athlete's device (planning/).
+    # A backend that does sets this True and implements workout_permission(),
+    # send_workout(), update_workout() and delete_workout().
+    accepts_workouts = False
     refresh_margin: int | None = (
         None  # seconds; None means settings.TOKEN_REFRESH_MARGIN
     )

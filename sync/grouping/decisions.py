@@ -10,6 +10,7 @@ from django.db import transaction
 
 from .. import cache
 from ..models import Activity, ActivityGroupDecision, GroupDecision
+from ..signals import activities_changed
 from . import store
 from .matching import pair
 
@@ -41,6 +42,7 @@ def _regroup(user, copies):
     starts = [c.start_time for c in copies]
     keys = {(c.provider, c.provider_activity_id) for c in copies}
     store.regroup_around(user.pk, min(starts), max(starts), keys)
+    activities_changed.send(Activity, user_id=user.pk, starts=starts)
 
 
 def _own(user, *activities):

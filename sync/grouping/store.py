@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ..models import Activity, ActivityGroup
+from ..signals import activities_changed
 from . import matching
 from .matching import Copy, pair
 from .writes import NewGroup, create_groups, set_groups, update_groups
@@ -132,6 +133,7 @@ def regroup_user(user_id):
         sessions = matching.partition(copies, decisions_of(user_id))
         kept = write(user_id, sessions)
         ActivityGroup.objects.filter(user_id=user_id).exclude(pk__in=kept).delete()
+        activities_changed.send(Activity, user_id=user_id, everything=True)
     return sessions
 
 

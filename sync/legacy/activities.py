@@ -22,8 +22,9 @@ from providers.legacy.bulk import Pipeline, json_preparer
 from providers.legacy.source import aware_from_epoch
 
 from ..cache import bump_data_version
-from ..models import Activity
+from ..models import Activity, Workout
 from ..services.activities import DATA_FIELDS
+from ..signals import activities_changed
 from .writer import stored_activities, upsert_activities
 
 TABLE = "activities"
@@ -158,6 +159,14 @@ def import_activities(source, report, user_map, strava_connections, batch_size):
     # each (an interrupted import leaves them to the cache's expiry).
     for user_id in touched:
         bump_data_version(user_id)
+    # Imported sessions may do planned workouts: match the owners who plan (few).
+    for user_id in (
+        Workout.objects.filter(user_id__in=touched)
+        .values_list("user_id", flat=True)
+        .distinct()
+    ):
+        with transaction.atomic():
+            activities_changed.send(Activity, user_id=user_id, everything=True)
     report.progress(TABLE)
 
 

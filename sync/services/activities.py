@@ -8,6 +8,7 @@ from providers.backends.base import ActivityData
 
 from ..grouping import GROUP_FIELDS, group_page, grouping_enabled
 from ..models import Activity
+from ..signals import activities_changed
 from .upsert import upsert_page
 
 DATA_FIELDS = [f.name for f in fields(ActivityData)]
@@ -66,7 +67,16 @@ def upsert_activities(provider, activities):
             )
         else:
             created = upsert_page(provider, activities, UPDATE_FIELDS)
+        _announce(activities)
     return created, len(activities) - created
+
+
+def _announce(activities):
+    starts = {}
+    for activity in activities:
+        starts.setdefault(activity.user_id, []).append(activity.start_time)
+    for user_id, times in starts.items():
+        activities_changed.send(Activity, user_id=user_id, starts=times)
 
 
 def delete_connection_activities(connection):

@@ -17,6 +17,7 @@ from providers.models import ConnectionStatus, ProviderConnection
 
 from .. import conf
 from ..models import SyncHistory, SyncStatus, SyncType
+from ..signals import scheduled_pass
 from ..webhooks.retries import requeue_due_events
 from .history import SyncInProgressError, start_sync
 
@@ -161,7 +162,9 @@ def enqueue_due_syncs(now=None):
     for connection in due_connections(now):
         request_sync(connection, SyncType.SCHEDULED)
         scheduled += 1
+    others = [str(answer) for _, answer in scheduled_pass.send(None, now=now)]
     return {
+        "others": others,
         "reaped": reaped,
         "requeued": requeued,
         "scheduled": scheduled,

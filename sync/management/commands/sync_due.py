@@ -19,3 +19,5 @@ class Command(BaseCommand):
             "failed as worker lost {reaped}; webhook events re-enqueued "
             "{webhooks_requeued}, lost {webhooks_reaped}".format(**counts)
         )
+        for line in counts["others"]:
+            self.stdout.write(line)
