@@ -13,6 +13,7 @@ which serialises two syncs of one athlete here too.
 
 from datetime import datetime, time, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from providers.sports import SPORT_FAMILIES
@@ -22,6 +23,22 @@ from trainlytics.timezones import zone
 FAMILY_OF = {
     sport: family for family, sports in SPORT_FAMILIES.items() for sport in sports
 }
+WORKOUT_FIELDS = (
+    "id",
+    "user_id",
+    "sport_type",
+    "scheduled_for",
+    "scheduled_time",
+    "planned_duration_s",
+    "planned_distance_m",
+    "status",
+    "completed_activity_id",
+    "match_manual",
+    "updated_at",
+)
+ORDER = ("scheduled_for", "scheduled_time", "id")
+# Day ranges one sessions query may OR together (SQLite parses OR chains recursively).
+MAX_RANGES = 200
 SESSION_FIELDS = (
     "id",
     "sport_type",
@@ -56,22 +73,24 @@ def rematch_starts(user_id, starts):
     if not starts:
         return 0
     # Runs for every page a sync writes. No zone is more than 14 h from UTC, so one
-    # query over the UTC days around the page, before the athlete's zone is read,
-    # answers the common case: no plan on those days.
+    # query over the UTC days around the page, joined to the athlete's zone, reads
+    # the workouts there are to match (usually none) before anything else.
     first, last = min(starts).date(), max(starts).date()
-    planned = set(
+    rows = list(
         Workout.objects.filter(
             user_id=user_id,
             scheduled_for__gte=first - timedelta(days=1),
             scheduled_for__lte=last + timedelta(days=1),
         )
-        .values_list("scheduled_for", flat=True)
-        .distinct()
+        .select_related("user")
+        .only(*WORKOUT_FIELDS, "user__time_zone")
+        .order_by(*ORDER)
     )
-    if not planned:
+    if not rows:
         return 0
-    tz = zone(time_zone_of(user_id))
-    return rematch_days(user_id, days_of(starts, tz) & planned, tz)
+    tz = zone(rows[0].user.time_zone)
+    days = days_of(starts, tz)
+    return _match(user_id, [w for w in rows if w.scheduled_for in days], days, tz)
 
 
 def rematch_user(user_id):
@@ -89,16 +108,21 @@ def rematch_days(user_id, days, tz):
     if not days:
         return 0
     workouts = list(
-        Workout.objects.filter(user_id=user_id, scheduled_for__in=days).order_by(
-            "scheduled_for", "scheduled_time", "id"
-        )
+        Workout.objects.filter(user_id=user_id, scheduled_for__in=days)
+        .only(*WORKOUT_FIELDS)
+        .order_by(*ORDER)
     )
-    sessions = _sessions(user_id, days, tz)
+    return _match(user_id, workouts, days, tz)
+
+
+def _match(user_id, workouts, days, tz):
+    if not workouts:
+        return 0
+    days = {w.scheduled_for for w in workouts} & set(days)
     taken = {w.completed_activity_id for w in workouts if w.match_manual}
-    taken |= _linked_elsewhere(user_id, days)
     free = [w for w in workouts if not w.match_manual]
-    chosen = assign(free, [s for s in sessions if s["id"] not in taken], tz)
-    return _save(free, chosen, tz)
+    sessions = [s for s in _sessions(user_id, days, tz) if s["id"] not in taken]
+    return _save(free, assign(free, sessions, tz), tz)
 
 
 def time_zone_of(user_id):
@@ -114,29 +138,40 @@ def time_zone_of(user_id):
 
 
 def _sessions(user_id, days, tz):
-    first, _ = day_bounds(min(days), tz)
-    _, last = day_bounds(max(days), tz)
+    # A session already counted for a workout on another day (its start moved, or a
+    # hand-made link) is not counted twice.
+    elsewhere = (
+        Workout.objects.filter(user_id=user_id, completed_activity__isnull=False)
+        .exclude(scheduled_for__in=days)
+        .values("completed_activity_id")
+    )
     rows = (
-        Activity.objects.filter(
-            user_id=user_id,
-            is_canonical=True,
-            start_time__gte=first,
-            start_time__lt=last,
-        )
+        Activity.objects.filter(_on_days(days, tz), user_id=user_id, is_canonical=True)
+        .exclude(pk__in=elsewhere)
         .order_by("start_time", "id")
         .values(*SESSION_FIELDS)
     )
     return [row for row in rows if row["start_time"].astimezone(tz).date() in days]
 
 
-def _linked_elsewhere(user_id, days):
-    # A session already counted for a workout on another day (its start moved, or a
-    # hand-made link) is not counted twice.
-    return set(
-        Workout.objects.filter(user_id=user_id, completed_activity__isnull=False)
-        .exclude(scheduled_for__in=days)
-        .values_list("completed_activity_id", flat=True)
-    )
+def _on_days(days, tz):
+    """Start times on `days`: a range per run of consecutive days, or one range
+    from first to last when there are too many runs for one statement."""
+    runs = []
+    for day in sorted(days):
+        if runs and runs[-1][1] + timedelta(days=1) == day:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    if len(runs) > MAX_RANGES:
+        runs = [[runs[0][0], runs[-1][1]]]
+    where = Q()
+    for first, last in runs:
+        where |= Q(
+            start_time__gte=day_bounds(first, tz)[0],
+            start_time__lt=day_bounds(last, tz)[1],
+        )
+    return where
 
 
 def cost(workout, session):
@@ -164,14 +199,17 @@ def _clock_gap(workout, session, tz):
 
 
 def assign(workouts, sessions, tz):
-    """{workout pk: session} — the nearest pairs first, each used once."""
+    """{workout pk: session} — per day, the nearest pairs first, each used once."""
+    by_day = {}
+    for session in sessions:
+        by_day.setdefault(session["start_time"].astimezone(tz).date(), []).append(
+            session
+        )
     pairs = []
     for w_index, workout in enumerate(workouts):
-        for s_index, session in enumerate(sessions):
-            same_day = (
-                session["start_time"].astimezone(tz).date() == workout.scheduled_for
-            )
-            if same_day and family(session["sport_type"]) == family(workout.sport_type):
+        kind = family(workout.sport_type)
+        for s_index, session in enumerate(by_day.get(workout.scheduled_for, ())):
+            if family(session["sport_type"]) == kind:
                 key = (
                     cost(workout, session),
                     _clock_gap(workout, session, tz),

@@ -12,7 +12,7 @@ from sync.signals import scheduled_pass
 from .helpers import DAY, done, plan
 
 MORNING = datetime(2026, 5, 3, 7, 0, tzinfo=UTC)
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("before_the_days")]
 
 
 @pytest.fixture
@@ -23,14 +23,6 @@ def strava(user):
 @pytest.fixture
 def garmin(user):
     return make_connection(user, "garmin")
-
-
-@pytest.fixture(autouse=True)
-def before_the_day(monkeypatch):
-    """Unless a test says otherwise, the planned days are still to come."""
-    monkeypatch.setattr(
-        matching, "today", lambda tz, now=None: date(2026, 5, 1)
-    )
 
 
 def test_a_session_of_the_same_family_that_day_completes_the_workout(user, strava):

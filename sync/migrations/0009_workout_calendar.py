@@ -39,6 +39,12 @@ class Migration(migrations.Migration):
         migrations.RenameField(
             model_name="workout", old_name="scheduled_for", new_name="scheduled_at"
         ),
+        # Nullable while it goes, so that reversing can add it back before filling it.
+        migrations.AlterField(
+            model_name="workout",
+            name="scheduled_at",
+            field=models.DateTimeField(null=True),
+        ),
         migrations.AddField(
             model_name="workout",
             name="scheduled_for",

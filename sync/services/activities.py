@@ -8,7 +8,7 @@ from providers.backends.base import ActivityData
 
 from ..grouping import GROUP_FIELDS, group_page, grouping_enabled
 from ..models import Activity
-from ..signals import activities_changed
+from ..signals import announce
 from .upsert import upsert_page
 
 DATA_FIELDS = [f.name for f in fields(ActivityData)]
@@ -76,7 +76,7 @@ def _announce(activities):
     for activity in activities:
         starts.setdefault(activity.user_id, []).append(activity.start_time)
     for user_id, times in starts.items():
-        activities_changed.send(Activity, user_id=user_id, starts=times)
+        announce(user_id, times)
 
 
 def delete_connection_activities(connection):

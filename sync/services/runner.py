@@ -36,6 +36,7 @@ from providers.tokens import can_refresh, get_access_token, reauth_detail
 
 from .. import conf
 from ..models import SyncHistory, SyncStatus, SyncType
+from ..signals import batched
 from . import budget
 from .history import COUNTERS, SyncInProgressError, complete_sync, start_sync
 from .ingest import write_page
@@ -145,7 +146,8 @@ def run_sync(sync_id, *, full=False, progress=None):
     attempt = _Attempt(sync, get_backend(sync.connection.provider))
     try:
         _check_connection(sync.connection)
-        _fetch(attempt, since, progress)
+        with batched():
+            _fetch(attempt, since, progress)
     except Exception as exc:  # every outcome is sorted out in _settle
         return _settle(attempt, exc)
     return _settle(attempt, None)
