@@ -22,6 +22,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.security import SessionAuth
 from ninja.throttling import AuthRateThrottle
 
+from planning.api import router as planning_router
 from providers.api import router as providers_router
 from sync.api import router as sync_router
 
@@ -67,6 +68,7 @@ api = NinjaAPI(
 )
 api.add_router("/providers/", providers_router)
 api.add_router("/", sync_router)
+api.add_router("/", planning_router)
 
 
 def error_response(request, status, message, code=None):

@@ -47,8 +47,16 @@ class ActivityAdmin(ReadOnlyDetailMixin, admin.ModelAdmin):
 
 @admin.register(Workout)
 class WorkoutAdmin(admin.ModelAdmin):
-    list_display = ["scheduled_for", "user_email", "title", "sport_type", "status"]
-    list_filter = ["status", "sport_type"]
+    list_display = [
+        "scheduled_for",
+        "scheduled_time",
+        "user_email",
+        "title",
+        "sport_type",
+        "status",
+        "match_manual",
+    ]
+    list_filter = ["status", "sport_type", "match_manual"]
     list_select_related = ["user"]
     search_fields = ["user__email", "title"]
     date_hierarchy = "scheduled_for"
