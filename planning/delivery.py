@@ -77,20 +77,21 @@ def request_send(workout, provider):
         )
     if not sender.ready:
         raise DeliveryRefused("provider_not_ready", sender.reason)
-    delivery, _ = WorkoutDelivery.objects.update_or_create(
+    delivery, _ = WorkoutDelivery.objects.get_or_create(
         workout=workout,
         provider=provider,
-        defaults={
-            "user": workout.user,
-            "connection": sender.connection,
-            "status": DeliveryStatus.PENDING,
-            "attempts": 0,
-            "next_attempt_at": None,
-            "error_message": "",
-            "updated_at": timezone.now(),
-        },
+        defaults={"user": workout.user, "connection": sender.connection},
     )
-    enqueue(delivery)
+    delivery.connection = sender.connection
+    delivery.error_message = ""
+    # Asked for by the athlete: sent even when unchanged since the last send (they
+    # may have deleted it at the provider).
+    delivery.sent_digest = ""
+    delivery.updated_at = timezone.now()
+    delivery.save(
+        update_fields=["connection", "error_message", "sent_digest", "updated_at"]
+    )
+    _requeue(delivery, DeliveryStatus.PENDING)
     return delivery
 
 
@@ -106,18 +107,22 @@ def workout_saved(workout):
         status=DeliveryStatus.DELETING
     )
     for delivery in changed:
-        delivery.status = DeliveryStatus.PENDING
-        delivery.attempts = 0
-        delivery.next_attempt_at = None
-        delivery.save(update_fields=["status", "attempts", "next_attempt_at"])
-        enqueue(delivery)
+        _requeue(delivery, DeliveryStatus.PENDING)
 
 
 def workout_deleted(workout):
     """The provider copies of a deleted workout are removed too (after commit)."""
     for delivery in WorkoutDelivery.objects.filter(workout=workout):
-        delivery.status = DeliveryStatus.DELETING
-        delivery.attempts = 0
+        _requeue(delivery, DeliveryStatus.DELETING)
+
+
+def _requeue(delivery, status):
+    delivery.status = status
+    delivery.attempts = 0
+    # A future next_attempt_at is a worker's lease (or a retry's wait): that worker
+    # sends the latest version or hands it on when done (planning/sending.py), so
+    # a second worker is not let in meanwhile.
+    if delivery.next_attempt_at is None or delivery.next_attempt_at <= timezone.now():
         delivery.next_attempt_at = None
-        delivery.save(update_fields=["status", "attempts", "next_attempt_at"])
-        enqueue(delivery)
+    delivery.save(update_fields=["status", "attempts", "next_attempt_at"])
+    enqueue(delivery, run_after=delivery.next_attempt_at)

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from providers.sports import SPORT_FAMILIES
+from sync.cache import bump_data_version
 from sync.models import Activity, Workout, WorkoutStatus
 from trainlytics.timezones import zone
 
@@ -243,6 +244,9 @@ def _save(workouts, chosen, tz):
             workout.updated_at = now
             changed.append(workout)
     Workout.objects.bulk_update(changed, ["status", "completed_activity", "updated_at"])
+    if changed:
+        # bulk_update sends no post_save: the cached week line (sync.cache) is stale.
+        bump_data_version(changed[0].user_id)
     return len(changed)
 
 

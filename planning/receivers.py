@@ -2,14 +2,15 @@
 
 import threading
 
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from sync.cache import bump_data_version
 from sync.models import Activity, Workout, WorkoutStatus
 from sync.signals import activities_changed, scheduled_pass
 from trainlytics.timezones import zone
 
-from . import matching
+from . import matching, retries
 
 _last_delete = threading.local()
 
@@ -24,6 +25,18 @@ def rematch(sender, user_id, starts=(), everything=False, **kwargs):
 @receiver(scheduled_pass, dispatch_uid="planning.close_ended_days")
 def close_ended_days(sender, now, **kwargs):
     return f"workouts closed as skipped {matching.close_ended_days(now)}"
+
+
+@receiver(scheduled_pass, dispatch_uid="planning.requeue_deliveries")
+def requeue_deliveries(sender, now, **kwargs):
+    return f"workout deliveries {retries.requeue_due_deliveries(now)}"
+
+
+@receiver(post_save, sender=Workout, dispatch_uid="planning.workout_saved")
+@receiver(post_delete, sender=Workout, dispatch_uid="planning.workout_deleted")
+def workout_changed(sender, instance, **kwargs):
+    """The dashboard's cached week line counts workouts (sync.cache)."""
+    bump_data_version(instance.user_id)
 
 
 @receiver(post_delete, sender=Activity, dispatch_uid="planning.rematch_orphans")

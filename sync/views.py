@@ -42,7 +42,12 @@ def dashboard(request):
     return render(
         request,
         "sync/dashboard.html",
-        {"cards": [card_context(card, url) for card in cards], **overview},
+        {
+            "cards": [card_context(card, url) for card in cards],
+            # Other apps' blocks on this page cache under it (planning's week line).
+            "dashboard_key": key,
+            **overview,
+        },
     )
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("providers/", include("providers.urls")),
     path("webhooks/", include("sync.webhooks.urls")),
+    path("calendar/", include("planning.urls")),
 ]
 if settings.PROVIDER_SANDBOX:
     # The fake providers are public by design, so they exist only when asked for.

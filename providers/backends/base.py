@@ -345,5 +345,26 @@ class OAuth2Backend:
         """ActivityData from one raw payload; MalformedPayloadError when impossible."""
         raise NotImplementedError
 
+    # -- planned workouts (only where accepts_workouts) -------------------------------
+
+    def workout_permission(self, connection):
+        """None when `connection`'s grant lets us send workouts, else why not (a
+        sentence for the athlete). Reads only what was stored at connect."""
+        raise NotImplementedError
+
+    def send_workout(self, http, credentials, workout):
+        """Put a providers.workouts.PlannedWorkout on the athlete's calendar; return
+        the provider's ids for it (a JSON-able dict, WorkoutDelivery.external)."""
+        raise NotImplementedError
+
+    def update_workout(self, http, credentials, workout, external):
+        """Replace the copy known by `external` (send_workout's answer); return the
+        ids, which may be new (a copy deleted at the provider is sent again)."""
+        raise NotImplementedError
+
+    def delete_workout(self, http, credentials, external):
+        """Remove the copy known by `external`; one already gone is not an error."""
+        raise NotImplementedError
+
     def __repr__(self):
         return f"<{type(self).__name__} {self.slug}>"

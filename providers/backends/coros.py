@@ -23,7 +23,14 @@ Quirks kept here:
   difference at either end;
 - `startTimezone` is in units of 15 minutes; `calorie` is in small calories (older
   integrations divide it by 1000, §5.4), so it is divided by 1000 into kcal here;
-  the listing has no heart rate or elevation (§5.4).
+  the listing has no heart rate or elevation (§5.4);
+- no planned workouts (accepts_workouts stays False). COROS's API application
+  (support.coros.com, "Submit an API Application") lets a partner ask for
+  "Structured Workouts and Training Plans Sync" (as an applicant recorded it in
+  Nmdk1/StrideIQ _AI_CONTEXT_/16_COROS_INTEGRATION.md), but its endpoints and
+  payload are only in the private API Reference: no public source (COROS pages,
+  c2c_tracking, hub-decathlon, integrations found by search) documents a workout or
+  plan import call, so none is invented here.
 """
 
 from datetime import UTC, date, datetime, timedelta
@@ -137,6 +144,7 @@ class CorosBackend(OAuth2Backend):
     uses_pkce = False
     client_auth = "body"
     authorize_params = {}
+    accepts_workouts = False  # undocumented publicly: see the module docstring
 
     def _check_token_response(self, response):
         super()._check_token_response(response)

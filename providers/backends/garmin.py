@@ -17,7 +17,9 @@ Quirks kept here:
   backfill whose data arrives later by push (202; 409 = already requested);
 - a ping's `callbackURL` is fetched exactly as given (it carries a pull `token`), and
   only when it points at the configured API host (§3.7): a forged ping must not make
-  us send a bearer token elsewhere.
+  us send a bearer token elsewhere;
+- planned workouts go through the Training API (workout, then schedule), with the
+  WORKOUT_IMPORT permission: payloads and sources in garmin_workouts.py.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -34,6 +36,7 @@ from .base import (
     epoch_to_datetime,
     payload_number,
 )
+from .garmin_workouts import GarminTrainingApi
 
 PULL_WINDOW = 24 * 3600  # §3.5: larger upload ranges are refused (seconds)
 BACKFILL_RANGE = 30 * 86400  # §3.5: Activity API v1.2.3 maximum per request
@@ -100,7 +103,7 @@ def upload_windows(since, now):
 _number = partial(payload_number, what="garmin activity")
 
 
-class GarminBackend(OAuth2Backend):
+class GarminBackend(GarminTrainingApi, OAuth2Backend):
     slug = "garmin"
     name = "Garmin"
     docs_section = "providers.md §3"

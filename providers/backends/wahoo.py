@@ -15,7 +15,10 @@ Quirks kept here:
 - summary numbers often arrive as strings; there is no max HR or device name (§6.5);
 - a `workout_summary` webhook carries the summary with its workout inside (§6.7);
   `workout_from_summary` turns it into the shape `normalize` reads, and
-  `fetch_activity` reads the workout when an event lacks it.
+  `fetch_activity` reads the workout when an event lacks it;
+- planned workouts go as a plan plus a workout (wahoo_workouts.py: payloads and
+  sources), which needs the `plans_write` and `workouts_write` scopes; the workouts
+  we planned show up in GET /v1/workouts without a summary, and are not activities.
 """
 
 from contextlib import contextmanager
@@ -31,7 +34,9 @@ from ..errors import (
 )
 from ..http import parse_json
 from ..sports import SportType
+from ..workouts import REFERENCE_PREFIX
 from .base import AccountInfo, ActivityData, OAuth2Backend, payload_number
+from .wahoo_workouts import WRITE_SCOPES, WahooPlansApi
 
 TOO_MANY_GRANTS_TEXT = "Too many unrevoked access tokens"
 CAP_USER_MESSAGE = (
@@ -121,11 +126,20 @@ def _sport(raw):
         return SportType.OTHER
 
 
-class WahooBackend(OAuth2Backend):
+def _planned_by_us(workout):
+    """A workout we sent (our workout_token) that nobody has done yet."""
+    if not isinstance(workout, dict) or workout.get("workout_summary"):
+        return False
+    return str(workout.get("workout_token") or "").startswith(REFERENCE_PREFIX)
+
+
+class WahooBackend(WahooPlansApi, OAuth2Backend):
     slug = "wahoo"
     name = "Wahoo"
     docs_section = "providers.md §6"
-    scopes = ("user_read", "workouts_read", "offline_data")
+    # The write scopes let planned workouts be sent (planning/); a grant without
+    # them still syncs, and the send button says why it cannot send.
+    scopes = ("user_read", "workouts_read", *WRITE_SCOPES, "offline_data")
     required_scopes = ("workouts_read",)
     scope_separator = " "
     uses_pkce = False
@@ -174,6 +188,7 @@ class WahooBackend(OAuth2Backend):
                     user_message="Wahoo sent a garbled answer. We will try again.",
                 )
             fresh, reached_old = self._split_at(workouts, since)
+            fresh = [w for w in fresh if not _planned_by_us(w)]
             if fresh:
                 yield fresh
             last_page = page * self.per_page >= int(body.get("total") or 0)

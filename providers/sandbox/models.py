@@ -3,7 +3,8 @@
 Tokens carry the athlete, provider, scopes and expiry (tokens.py), so restarting the
 server keeps connections working. The database holds only what a signature cannot
 say: that a token was spent or revoked, Polar registrations, Garmin backfill
-requests, COROS extensions, the Wahoo token ledger (its cap) and the fault switches.
+requests, COROS extensions, the Wahoo token ledger (its cap), the fault switches
+and the planned workouts clients sent (ReceivedWorkout).
 """
 
 from django.db import models
@@ -126,3 +127,33 @@ class WahooToken(models.Model):
         return (
             f"wahoo athlete {self.athlete_id} token {self.access_digest[:8]}… {state}"
         )
+
+
+class ReceivedWorkout(models.Model):
+    """A planned workout a client sent to a sandbox provider, as that provider keeps
+    it: a Garmin workout or schedule, a Wahoo plan or workout. Its pk is the id the
+    provider answers with; `parent` ties a schedule to its workout and a Wahoo
+    workout to its plan."""
+
+    class Kind(models.TextChoices):
+        GARMIN_WORKOUT = "garmin_workout", "Garmin workout"
+        GARMIN_SCHEDULE = "garmin_schedule", "Garmin schedule"
+        WAHOO_PLAN = "wahoo_plan", "Wahoo plan"
+        WAHOO_WORKOUT = "wahoo_workout", "Wahoo workout"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    athlete_id = models.PositiveIntegerField()
+    name = models.CharField(max_length=255, blank=True)
+    day = models.DateField(null=True, blank=True)
+    payload = models.JSONField(default=dict)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.pk} of athlete {self.athlete_id}"

@@ -10,6 +10,7 @@ from providers.backends.base import (
     ZERO_IS_MISSING,
     ActivityData,
     Credentials,
+    OAuth2Backend,
     pkce_challenge,
 )
 from providers.errors import ReauthRequiredError
@@ -142,6 +143,18 @@ def test_normalise_makes_blank_text_and_zero_metrics_none(backend, case):
     assert {name: getattr(activity, name) for name in MISSING} == MISSING
     # 0 is a real UTC offset, not a missing one.
     assert activity.utc_offset_s == 0
+
+
+SENDING = ("workout_permission", "send_workout", "update_workout", "delete_workout")
+
+
+def test_a_backend_implements_sending_workouts_exactly_when_it_accepts_them(backend):
+    implemented = {
+        name
+        for name in SENDING
+        if getattr(type(backend), name) is not getattr(OAuth2Backend, name)
+    }
+    assert implemented == (set(SENDING) if backend.accepts_workouts else set())
 
 
 def test_missing_values_are_stored_as_null(backend, case, slug, user):

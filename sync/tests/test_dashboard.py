@@ -142,7 +142,8 @@ def test_dashboard_reuses_cached_totals_and_chart(logged_in, user):
     make_activity(user, connection, sport_type="ride", moving_time_s=7200)
     first_html, first_count = dashboard_queries(logged_in)
     second_html, second_count = dashboard_queries(logged_in)
-    assert second_count == first_count - 3  # no totals, weekly volume or counts
+    # No totals, weekly volume, counts or planned week (planning's cached line).
+    assert second_count == first_count - 4
     chart = '<section aria-labelledby="volume-heading">'
     assert second_html.split(chart)[1] == first_html.split(chart)[1]
     assert "<td>2.0</td>" in second_html

@@ -22,10 +22,11 @@ pytestmark = pytest.mark.postgres
 SPORTS = [SportType.RUN, SportType.RIDE, SportType.SWIM, SportType.WALK]
 STATUSES = [SyncStatus.SUCCESS, SyncStatus.FAILED, SyncStatus.RATE_LIMITED]
 # Session and user, then: dashboard = connections with counts, latest runs, totals,
-# weekly volume; feed = one keyset page; summary = connections, runs, overall, totals.
+# weekly volume, this week's planned workouts; feed = one keyset page; summary =
+# connections, runs, overall, totals.
 # Uncached: session, user, connections with their latest runs, counts, totals,
-# weekly volume.
-MAX_QUERIES = {"dashboard": 6, "feed": 3, "summary": 6, "api feed": 3}
+# weekly volume, planned workouts.
+MAX_QUERIES = {"dashboard": 7, "feed": 3, "summary": 6, "api feed": 3}
 
 
 def build_dataset(user, activities=20_000, runs=2_000):
@@ -98,5 +99,6 @@ def test_dashboard_with_cached_totals_reads_only_connections_and_runs(client, db
     build_dataset(user)
     client.force_login(user)
     count_queries(client, reverse("sync:dashboard"))
-    # Session, user, connections with their latest runs (the rest is cached).
+    # Session, user, connections with their latest runs (the rest, this week's
+    # planned workouts too, is cached).
     assert count_queries(client, reverse("sync:dashboard")) == 3

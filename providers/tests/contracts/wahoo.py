@@ -6,7 +6,7 @@ from responses import matchers
 
 from .common import bearer, code_grant, payload, refresh_grant
 
-SCOPE = "user_read workouts_read offline_data"
+SCOPE = "user_read workouts_read plans_write workouts_write offline_data"
 
 CREDENTIALS = {
     "access_token": "wahoo-access-contract",

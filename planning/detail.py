@@ -1,0 +1,86 @@
+"""What a workout's page shows: the plan in words, its steps, the session that did it,
+the day's sessions it could be linked to, and the devices it can be sent to."""
+
+from sync.messages import SPORT_LABELS
+
+from . import delivery, matching
+from .calendar import MARKS, amounts_text, seconds_of, sessions_between, workout_mark
+from .periods import week_url
+from .structure_text import format_metres, format_seconds, format_target
+
+KIND_LABELS = {
+    "warmup": "Warm-up",
+    "interval": "Interval",
+    "recovery": "Recovery",
+    "rest": "Rest",
+    "cooldown": "Cool-down",
+}
+
+
+def target_text(target):
+    if not target:
+        return ""
+    if target["type"] == "hr_zone":
+        return f"heart-rate zone {target['zone']} (Z{target['zone']})"
+    label = "pace" if target["type"] == "pace" else "power"
+    return f"{label} {format_target(target)}"
+
+
+def step_text(step):
+    amount = (
+        format_seconds(step["duration_s"])
+        if "duration_s" in step
+        else format_metres(step["distance_m"])
+    )
+    text = f"{KIND_LABELS[step['kind']]} {amount}"
+    return f"{text} at {target_text(step['target'])}" if step.get("target") else text
+
+
+def steps_display(structure):
+    """Each top-level step as a sentence; a repeat as its count over its steps."""
+    rows = []
+    for step in (structure or {}).get("steps", ()):
+        if step["kind"] == "repeat":
+            inner = [step_text(s) for s in step["steps"]]
+            rows.append({"count": step["count"], "steps": inner})
+        else:
+            rows.append({"text": step_text(step)})
+    return rows
+
+
+def session_text(activity, tz):
+    sport = SPORT_LABELS.get(activity.sport_type, activity.sport_type)
+    parts = [
+        activity.start_time.astimezone(tz).strftime("%H:%M"),
+        activity.name,
+        sport,
+        amounts_text(seconds_of(activity), activity.distance_m),
+    ]
+    return " · ".join(part for part in parts if part)
+
+
+def detail_context(workout, user):
+    tz = user.tzinfo
+    today = matching.today(tz)
+    day = workout.scheduled_for
+    activity = workout.completed_activity
+    mark = workout_mark(workout, today)
+    return {
+        "workout": workout,
+        "calendar_url": week_url(day),
+        "sport": SPORT_LABELS.get(workout.sport_type, workout.sport_type),
+        "mark": mark,
+        "mark_label": MARKS[mark],
+        "planned": amounts_text(workout.planned_duration_s, workout.planned_distance_m),
+        "target": target_text(workout.target),
+        "steps": steps_display(workout.structure),
+        "activity": activity,
+        "activity_text": session_text(activity, tz) if activity else "",
+        "candidates": [
+            (session, session_text(session, tz))
+            for session in sessions_between(user, day, day, tz)
+            if activity is None or session.pk != activity.pk
+        ],
+        "senders": delivery.senders(user),
+        "deliveries": list(workout.deliveries.order_by("provider")),
+    }

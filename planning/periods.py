@@ -1,0 +1,149 @@
+"""Which week or month the calendar shows: its query parameters read and written.
+
+?week=2026-W49 (an ISO week, Monday first), ?view=month&month=2026-12; none means
+the current week in the athlete's time zone. A value naming no period is a
+PeriodError whose message says how to write it.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from .services import FIRST_DAY, LAST_DAY
+
+WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
+MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+class PeriodError(ValueError):
+    """A week, month or view parameter that names nothing the calendar shows."""
+
+
+def _in_range(day, text):
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise PeriodError(f"“{text}” is outside the years 2000 to 2100.")
+    return day
+
+
+def parse_week(text):
+    """The Monday of ISO week `text` ("2026-W49")."""
+    found = WEEK.match(text.strip())
+    if not found:
+        raise PeriodError(f"“{text}” is not a week; write it as 2026-W49.")
+    year, week = (int(g) for g in found.groups())
+    try:
+        monday = date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise PeriodError(f"{year} has no week {week}.") from None
+    return _in_range(monday, text)
+
+
+def parse_month(text):
+    """The first day of month `text` ("2026-12")."""
+    found = MONTH.match(text.strip())
+    if not found:
+        raise PeriodError(f"“{text}” is not a month; write it as 2026-12.")
+    year, month = (int(g) for g in found.groups())
+    if not 1 <= month <= 12:
+        raise PeriodError(f"“{text}” is not a month: months run from 01 to 12.")
+    return _in_range(date(year, month, 1), text)
+
+
+def week_param(day):
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def month_param(day):
+    return f"{day.year}-{day.month:02d}"
+
+
+def monday_of(day):
+    return day - timedelta(days=day.weekday())
+
+
+def next_month(first):
+    return (first + timedelta(days=32)).replace(day=1)
+
+
+def previous_month(first):
+    return (first - timedelta(days=1)).replace(day=1)
+
+
+def month_mondays(first):
+    """The Mondays of the weeks that show some day of the month."""
+    last = next_month(first) - timedelta(days=1)
+    mondays = [monday_of(first)]
+    while mondays[-1] + timedelta(days=7) <= last:
+        mondays.append(mondays[-1] + timedelta(days=7))
+    return mondays
+
+
+def week_url(day):
+    """The calendar's week holding `day`: where pages go back to after a change."""
+    return _url(week=week_param(day))
+
+
+def _url(**params):
+    return f"{reverse('planning:calendar')}?{urlencode(params)}"
+
+
+@dataclass
+class Period:
+    """What the calendar page shows and where its navigation leads."""
+
+    view: str  # "week" or "month"
+    title: str
+    mondays: list
+    month: int | None  # the month a month grid is about (other days are greyed)
+    previous_url: str
+    next_url: str
+    current_url: str
+    other_view_url: str
+
+
+def period_for(params, today):
+    """The period the query `params` ask for, by default today's week."""
+    view = params.get("view") or "week"
+    if view == "month":
+        month = params.get("month")
+        return month_period(parse_month(month) if month else today.replace(day=1))
+    if view != "week":
+        raise PeriodError(f"“{view}” is not a view; choose week or month.")
+    week = params.get("week")
+    return week_period(parse_week(week) if week else monday_of(today))
+
+
+def week_period(monday):
+    sunday = monday + timedelta(days=6)
+    _, number, _ = monday.isocalendar()
+    same_month = monday.month == sunday.month
+    first = f"{monday:%-d}" if same_month else f"{monday:%-d %b}"
+    # ISO weeks belong to the month their Thursday is in.
+    thursday = monday + timedelta(days=3)
+    return Period(
+        view="week",
+        title=f"Week {number} · {first} to {sunday:%-d %b %Y}",
+        mondays=[monday],
+        month=None,
+        previous_url=week_url(monday - timedelta(days=7)),
+        next_url=week_url(monday + timedelta(days=7)),
+        current_url=reverse("planning:calendar"),
+        other_view_url=_url(view="month", month=month_param(thursday)),
+    )
+
+
+def month_period(first):
+    return Period(
+        view="month",
+        title=f"{first:%B %Y}",
+        mondays=month_mondays(first),
+        month=first.month,
+        previous_url=_url(view="month", month=month_param(previous_month(first))),
+        next_url=_url(view="month", month=month_param(next_month(first))),
+        current_url=_url(view="month"),
+        other_view_url=week_url(first),
+    )
