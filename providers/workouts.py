@@ -10,11 +10,16 @@ steps of kind warmup/interval/recovery/rest/cooldown lasting `duration_s` or
 nest.
 """
 
+import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ProviderError
+from .http import parse_json, raise_for_provider_status
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -76,3 +81,59 @@ class WorkoutRefused(ProviderError):
     the same workout will not help; `user_message` says what would."""
 
     kind = "workout_refused"
+
+
+def plain_words(exc):
+    return exc.provider_message or f"HTTP {exc.status}"
+
+
+@contextmanager
+def refusals(provider, messages, words=plain_words):
+    """A plain 4xx refusal becomes WorkoutRefused in words for the athlete: the
+    sentence `messages` has for its status, else the provider's own words. Reauth,
+    rate limits and transient errors keep their kind (http.py mapped them)."""
+    try:
+        yield
+    except ProviderError as exc:
+        if type(exc) is not ProviderError:
+            raise
+        message = messages.get(exc.status)
+        if message is None:
+            message = f"{provider} refused the workout: {words(exc)}"
+        raise WorkoutRefused(
+            str(exc),
+            status=exc.status,
+            provider_message=exc.provider_message,
+            request_id=exc.request_id,
+            user_message=message,
+        ) from None
+
+
+class WorkoutCalls:
+    """The calls a backend that accepts workouts makes, under `workout_path` of its
+    API, with bodies sent as `workout_body` ("json" or form "data")."""
+
+    workout_path = ""
+    workout_body = "json"
+
+    def _api(self, http, method, path, credentials, body=None):
+        """One call: its JSON body ({} when empty), or None for a 404 (already gone
+        at the provider)."""
+        response = http.request(
+            method,
+            f"{self.api_url}/{self.workout_path}/{path}",
+            headers=self.api_headers(credentials),
+            check=False,
+            **{self.workout_body: body},
+        )
+        if response.status_code == 404:
+            return None
+        raise_for_provider_status(response, self.slug, self.reauth_statuses)
+        return parse_json(response, self.slug) if response.content else {}
+
+    def _delete_quietly(self, http, credentials, path):
+        # Clean-up after a half-done send: its failure must not hide the first one.
+        try:
+            self._api(http, "DELETE", path, credentials)
+        except ProviderError as exc:
+            logger.warning("%s: could not remove %s: %s", self.slug, path, exc)

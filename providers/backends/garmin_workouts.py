@@ -37,16 +37,11 @@ V1 paths above are the ones this backend uses.
 """
 
 import json
-import logging
-from contextlib import contextmanager
 from itertools import count
 
-from ..errors import ProviderError, TransientProviderError
-from ..http import parse_json, raise_for_provider_status
+from ..errors import TransientProviderError
 from ..sports import SPORT_FAMILIES, SportType
-from ..workouts import WorkoutRefused
-
-logger = logging.getLogger(__name__)
+from ..workouts import WorkoutCalls, refusals
 
 WORKOUT_IMPORT = "WORKOUT_IMPORT"
 PERMISSION_MISSING = (
@@ -168,31 +163,11 @@ def _words(exc):
     return exc.provider_message
 
 
-@contextmanager
-def _refusals():
-    """A plain 4xx refusal becomes WorkoutRefused with words for the athlete;
-    reauth, rate limits and transient errors keep their kind (http.py)."""
-    try:
-        yield
-    except ProviderError as exc:
-        if type(exc) is not ProviderError:
-            raise
-        message = PERMISSION_MISSING
-        if exc.status != 412:
-            message = f"Garmin refused the workout: {_words(exc)}"
-        raise WorkoutRefused(
-            str(exc),
-            status=exc.status,
-            provider_message=exc.provider_message,
-            request_id=exc.request_id,
-            user_message=message,
-        ) from None
-
-
-class GarminTrainingApi:
+class GarminTrainingApi(WorkoutCalls):
     """The Training API half of GarminBackend (accepts_workouts)."""
 
     accepts_workouts = True
+    workout_path = "training-api"
 
     def workout_permission(self, connection):
         if WORKOUT_IMPORT in (connection.scopes or []):
@@ -200,8 +175,8 @@ class GarminTrainingApi:
         return PERMISSION_MISSING
 
     def send_workout(self, http, credentials, workout):
-        with _refusals():
-            body = self._training(
+        with refusals("Garmin", {412: PERMISSION_MISSING}, _words):
+            body = self._api(
                 http, "POST", "workout", credentials, workout_payload(workout)
             )
             workout_id = _id_from(body, "workoutId")
@@ -217,17 +192,17 @@ class GarminTrainingApi:
         workout_id = external.get("workout_id")
         if not workout_id:
             return self.send_workout(http, credentials, workout)
-        with _refusals():
+        with refusals("Garmin", {412: PERMISSION_MISSING}, _words):
             payload = workout_payload(workout, workout_id)
             path = f"workout/{workout_id}"
-            if self._training(http, "PUT", path, credentials, payload) is None:
+            if self._api(http, "PUT", path, credentials, payload) is None:
                 # Deleted in Garmin Connect: its schedule went with it.
                 return self.send_workout(http, credentials, workout)
             schedule_id = external.get("schedule_id")
             moved = None
             if schedule_id:
                 path = f"schedule/{schedule_id}"
-                moved = self._training(
+                moved = self._api(
                     http,
                     "PUT",
                     path,
@@ -239,36 +214,15 @@ class GarminTrainingApi:
         return {"workout_id": workout_id, "schedule_id": schedule_id}
 
     def delete_workout(self, http, credentials, external):
-        with _refusals():
+        with refusals("Garmin", {412: PERMISSION_MISSING}, _words):
             if external.get("schedule_id"):
                 path = f"schedule/{external['schedule_id']}"
-                self._training(http, "DELETE", path, credentials)
+                self._api(http, "DELETE", path, credentials)
             if external.get("workout_id"):
                 path = f"workout/{external['workout_id']}"
-                self._training(http, "DELETE", path, credentials)
+                self._api(http, "DELETE", path, credentials)
 
     def _schedule(self, http, credentials, workout_id, workout):
         payload = schedule_payload(workout_id, workout)
-        body = self._training(http, "POST", "schedule", credentials, payload)
+        body = self._api(http, "POST", "schedule", credentials, payload)
         return _id_from(body, "workoutScheduleId")
-
-    def _training(self, http, method, path, credentials, payload=None):
-        """One Training API call: its JSON body ({} when empty), or None for a 404
-        (already gone at Garmin)."""
-        response = http.request(
-            method,
-            f"{self.api_url}/training-api/{path}",
-            json=payload,
-            headers=self.api_headers(credentials),
-            check=False,
-        )
-        if response.status_code == 404:
-            return None
-        raise_for_provider_status(response, self.slug, self.reauth_statuses)
-        return parse_json(response, self.slug) if response.content else {}
-
-    def _delete_quietly(self, http, credentials, path):
-        try:
-            self._training(http, "DELETE", path, credentials)
-        except ProviderError as exc:
-            logger.warning("garmin: could not remove %s: %s", path, exc)

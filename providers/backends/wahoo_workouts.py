@@ -32,17 +32,12 @@ bpm, so it is named on the interval ("Interval Z4") and sent without a target.
 
 import base64
 import json
-import logging
 import math
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from ..errors import ProviderError, TransientProviderError
-from ..http import parse_json, raise_for_provider_status
+from ..errors import TransientProviderError
 from ..sports import SPORT_FAMILIES, SportType
-from ..workouts import WorkoutRefused
-
-logger = logging.getLogger(__name__)
+from ..workouts import WorkoutCalls, WorkoutRefused, refusals
 
 WRITE_SCOPES = ("plans_write", "workouts_write")
 SCOPE_MISSING = (
@@ -180,28 +175,6 @@ def _id_from(body):
     return value
 
 
-@contextmanager
-def _refusals():
-    """A plain 4xx becomes WorkoutRefused in words for the athlete (403: the grant
-    lacks a write scope); reauth, rate limits and transient errors keep their kind."""
-    try:
-        yield
-    except ProviderError as exc:
-        if type(exc) is not ProviderError:
-            raise
-        message = SCOPE_MISSING
-        if exc.status != 403:
-            words = exc.provider_message or f"HTTP {exc.status}"
-            message = f"Wahoo refused the workout: {words}"
-        raise WorkoutRefused(
-            str(exc),
-            status=exc.status,
-            provider_message=exc.provider_message,
-            request_id=exc.request_id,
-            user_message=message,
-        ) from None
-
-
 def _check_sport(workout):
     if workout.sport_type not in FAMILIES:
         raise WorkoutRefused(
@@ -210,10 +183,12 @@ def _check_sport(workout):
         )
 
 
-class WahooPlansApi:
+class WahooPlansApi(WorkoutCalls):
     """The plans/workouts half of WahooBackend (accepts_workouts)."""
 
     accepts_workouts = True
+    workout_path = "v1"
+    workout_body = "data"
 
     def workout_permission(self, connection):
         granted = set(connection.scopes or [])
@@ -221,8 +196,8 @@ class WahooPlansApi:
 
     def send_workout(self, http, credentials, workout):
         _check_sport(workout)
-        with _refusals():
-            plan = self._call(http, "POST", "plans", credentials, plan_form(workout))
+        with refusals("Wahoo", {403: SCOPE_MISSING}):
+            plan = self._api(http, "POST", "plans", credentials, plan_form(workout))
             plan_id = _id_from(plan)
             try:
                 workout_id = self._add_workout(http, credentials, workout, plan_id)
@@ -237,9 +212,9 @@ class WahooPlansApi:
         plan_id, workout_id = external.get("plan_id"), external.get("workout_id")
         if not plan_id:
             return self.send_workout(http, credentials, workout)
-        with _refusals():
+        with refusals("Wahoo", {403: SCOPE_MISSING}):
             form = plan_form(workout, create=False)
-            if self._call(http, "PUT", f"plans/{plan_id}", credentials, form) is None:
+            if self._api(http, "PUT", f"plans/{plan_id}", credentials, form) is None:
                 # Deleted in the Wahoo app: start again with a new plan.
                 if workout_id:
                     self._delete_quietly(http, credentials, f"workouts/{workout_id}")
@@ -248,39 +223,19 @@ class WahooPlansApi:
             if workout_id:
                 form = workout_form(workout, plan_id)
                 path = f"workouts/{workout_id}"
-                moved = self._call(http, "PUT", path, credentials, form)
+                moved = self._api(http, "PUT", path, credentials, form)
             if moved is None:
                 workout_id = self._add_workout(http, credentials, workout, plan_id)
         return {"plan_id": plan_id, "workout_id": workout_id}
 
     def delete_workout(self, http, credentials, external):
-        with _refusals():
+        with refusals("Wahoo", {403: SCOPE_MISSING}):
             if external.get("workout_id"):
                 path = f"workouts/{external['workout_id']}"
-                self._call(http, "DELETE", path, credentials)
+                self._api(http, "DELETE", path, credentials)
             if external.get("plan_id"):
-                self._call(http, "DELETE", f"plans/{external['plan_id']}", credentials)
+                self._api(http, "DELETE", f"plans/{external['plan_id']}", credentials)
 
     def _add_workout(self, http, credentials, workout, plan_id):
         form = workout_form(workout, plan_id)
-        return _id_from(self._call(http, "POST", "workouts", credentials, form))
-
-    def _call(self, http, method, path, credentials, form=None):
-        """One call: its JSON body ({} when empty), or None for a 404 (gone)."""
-        response = http.request(
-            method,
-            f"{self.api_url}/v1/{path}",
-            data=form,
-            headers=self.api_headers(credentials),
-            check=False,
-        )
-        if response.status_code == 404:
-            return None
-        raise_for_provider_status(response, self.slug, self.reauth_statuses)
-        return parse_json(response, self.slug) if response.content else {}
-
-    def _delete_quietly(self, http, credentials, path):
-        try:
-            self._call(http, "DELETE", path, credentials)
-        except ProviderError as exc:
-            logger.warning("wahoo: could not remove %s: %s", path, exc)
+        return _id_from(self._api(http, "POST", "workouts", credentials, form))
