@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "providers",
     "sync",
     "planning",
+    "analytics",
     "providers.sandbox",
 ]
 

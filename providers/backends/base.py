@@ -199,6 +199,9 @@ class OAuth2Backend:
     # A backend that does sets this True and implements workout_permission(),
     # send_workout(), update_workout() and delete_workout().
     accepts_workouts = False
+    # Activity time series (analytics): a backend that has them sets this True and
+    # implements fetch_streams() (providers/streams.py).
+    has_streams = False
     refresh_margin: int | None = (
         None  # seconds; None means settings.TOKEN_REFRESH_MARGIN
     )
@@ -343,6 +346,13 @@ class OAuth2Backend:
 
     def normalize(self, raw):
         """ActivityData from one raw payload; MalformedPayloadError when impossible."""
+        raise NotImplementedError
+
+    # -- activity streams (only where has_streams) ------------------------------------
+
+    def fetch_streams(self, http, credentials, activity):
+        """providers.streams.StreamData for `activity` (a StreamRequest), or None
+        when the provider holds no time series for it."""
         raise NotImplementedError
 
     # -- planned workouts (only where accepts_workouts) -------------------------------

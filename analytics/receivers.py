@@ -1,0 +1,1 @@
+"""Training loads kept current when sync announces changed activities."""

@@ -1,0 +1,1 @@
+"""Streams to fetch when sync announces new activities."""
