@@ -30,7 +30,8 @@ Quirks kept here:
   Nmdk1/StrideIQ _AI_CONTEXT_/16_COROS_INTEGRATION.md), but its endpoints and
   payload are only in the private API Reference: no public source (COROS pages,
   c2c_tracking, hub-decathlon, integrations found by search) documents a workout or
-  plan import call, so none is invented here.
+  plan import call, so none is invented here;
+- activity streams (analytics) come from the workout's `fitUrl`: coros_streams.py.
 """
 
 from datetime import UTC, date, datetime, timedelta
@@ -52,6 +53,7 @@ from .base import (
     epoch_to_datetime,
     payload_number,
 )
+from .coros_streams import CorosFitFiles
 
 OK = "0000"
 TOKEN_LIFETIME = timedelta(days=30)  # §5.2: issue and every refresh
@@ -134,7 +136,7 @@ def sport_for(raw):
 _number = partial(payload_number, what="coros workout")
 
 
-class CorosBackend(OAuth2Backend):
+class CorosBackend(CorosFitFiles, OAuth2Backend):
     slug = "coros"
     name = "COROS"
     docs_section = "providers.md §5"

@@ -16,7 +16,9 @@ Quirks kept here:
   creates a per-user subscription to `exercise` and revoking deletes it. We name the
   subscription after the healthUserId (`subscriptionId`), so deleting it needs nothing
   stored. Notifications carry time intervals, not ids: `fetch_interval` lists the
-  exercises that start inside one.
+  exercises that start inside one;
+- activity streams (analytics): the exercise's TCX export, which also needs the
+  optional location scope (fitbit_streams.py).
 """
 
 import logging
@@ -29,11 +31,14 @@ from ..errors import MalformedPayloadError, ProviderError, TransientProviderErro
 from ..http import parse_json
 from ..sports import SportType
 from .base import AccountInfo, ActivityData, OAuth2Backend, payload_number
+from .fitbit_streams import GoogleHealthExerciseTcx
 
 logger = logging.getLogger(__name__)
 SCOPE_ACTIVITY = (
     "https://www.googleapis.com/auth/googlehealth.activity_and_fitness.readonly"
 )
+# Optional: only the TCX export of an exercise (its route, fitbit_streams.py) needs it.
+SCOPE_LOCATION = "https://www.googleapis.com/auth/googlehealth.location.readonly"
 
 SPORTS = {
     "RUNNING": SportType.RUN,
@@ -92,11 +97,11 @@ def _device_name(raw):
     return source if isinstance(source, str) else None
 
 
-class FitbitBackend(OAuth2Backend):
+class FitbitBackend(GoogleHealthExerciseTcx, OAuth2Backend):
     slug = "fitbit"
     name = "Fitbit"
     docs_section = "providers.md §7"
-    scopes = (SCOPE_ACTIVITY,)
+    scopes = (SCOPE_ACTIVITY, SCOPE_LOCATION)
     required_scopes = (SCOPE_ACTIVITY,)
     scope_separator = " "
     uses_pkce = False

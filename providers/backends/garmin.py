@@ -19,7 +19,8 @@ Quirks kept here:
   only when it points at the configured API host (§3.7): a forged ping must not make
   us send a bearer token elsewhere;
 - planned workouts go through the Training API (workout, then schedule), with the
-  WORKOUT_IMPORT permission: payloads and sources in garmin_workouts.py.
+  WORKOUT_IMPORT permission: payloads and sources in garmin_workouts.py;
+- activity samples (analytics) are pulled from activityDetails: garmin_streams.py.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -36,6 +37,7 @@ from .base import (
     epoch_to_datetime,
     payload_number,
 )
+from .garmin_streams import GarminActivityDetails
 from .garmin_workouts import GarminTrainingApi
 
 PULL_WINDOW = 24 * 3600  # §3.5: larger upload ranges are refused (seconds)
@@ -103,7 +105,7 @@ def upload_windows(since, now):
 _number = partial(payload_number, what="garmin activity")
 
 
-class GarminBackend(GarminTrainingApi, OAuth2Backend):
+class GarminBackend(GarminActivityDetails, GarminTrainingApi, OAuth2Backend):
     slug = "garmin"
     name = "Garmin"
     docs_section = "providers.md §3"

@@ -15,7 +15,8 @@ Quirks kept here:
   date parameters (§4.5): filtering by `since` and de-duplicating happen here;
 - `start_time` is local wall time with the offset in minutes beside it, and
   `duration` is an ISO-8601 duration (§4.5);
-- an EXERCISE webhook names the exercise only (§4.7): `fetch_activity` reads it.
+- an EXERCISE webhook names the exercise only (§4.7): `fetch_activity` reads it;
+- activity streams (analytics) come from the exercise's FIT file: polar_streams.py.
 """
 
 import re
@@ -31,6 +32,7 @@ from ..errors import (
 from ..http import parse_json, raise_for_provider_status
 from ..sports import SportType
 from .base import AccountInfo, ActivityData, OAuth2Backend, payload_number
+from .polar_streams import PolarExerciseFiles
 
 # Polar's sport names; `detailed_sport_info` is looked up first, then `sport`.
 SPORTS = {
@@ -119,7 +121,7 @@ def _uploaded_at(raw):
 _number = partial(payload_number, what="polar exercise")
 
 
-class PolarBackend(OAuth2Backend):
+class PolarBackend(PolarExerciseFiles, OAuth2Backend):
     slug = "polar"
     name = "Polar"
     docs_section = "providers.md §4"

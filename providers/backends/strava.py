@@ -14,7 +14,8 @@ Quirks kept here:
 - refresh tokens rotate and the old one dies at once (§2.2): the base refresh returns
   the new one and tokens.py saves it under the row lock;
 - `start_date_local` is local wall time wrongly suffixed with "Z" (§2.5);
-- webhook events carry only ids (§2.7): `fetch_activity` reads the DetailedActivity.
+- webhook events carry only ids (§2.7): `fetch_activity` reads the DetailedActivity;
+- activity streams (analytics): strava_streams.py.
 """
 
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from ..errors import MalformedPayloadError, ProviderError, TransientProviderErro
 from ..http import parse_json
 from ..sports import SportType
 from .base import AccountInfo, ActivityData, OAuth2Backend, payload_number, split_scopes
+from .strava_streams import StravaStreams
 
 SPORTS = {
     "Run": SportType.RUN,
@@ -114,7 +116,7 @@ def normalize_strava_activity(raw: dict) -> ActivityData:
     )
 
 
-class StravaBackend(OAuth2Backend):
+class StravaBackend(StravaStreams, OAuth2Backend):
     slug = "strava"
     name = "Strava"
     docs_section = "providers.md §2"

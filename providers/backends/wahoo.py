@@ -18,7 +18,8 @@ Quirks kept here:
   `fetch_activity` reads the workout when an event lacks it;
 - planned workouts go as a plan plus a workout (wahoo_workouts.py: payloads and
   sources), which needs the `plans_write` and `workouts_write` scopes; the workouts
-  we planned show up in GET /v1/workouts without a summary, and are not activities.
+  we planned show up in GET /v1/workouts without a summary, and are not activities;
+- activity streams (analytics) come from the summary's `file.url`: wahoo_streams.py.
 """
 
 from contextlib import contextmanager
@@ -36,6 +37,7 @@ from ..http import parse_json
 from ..sports import SportType
 from ..workouts import REFERENCE_PREFIX
 from .base import AccountInfo, ActivityData, OAuth2Backend, payload_number
+from .wahoo_streams import WahooFitFiles
 from .wahoo_workouts import WRITE_SCOPES, WahooPlansApi
 
 TOO_MANY_GRANTS_TEXT = "Too many unrevoked access tokens"
@@ -133,7 +135,7 @@ def _planned_by_us(workout):
     return str(workout.get("workout_token") or "").startswith(REFERENCE_PREFIX)
 
 
-class WahooBackend(WahooPlansApi, OAuth2Backend):
+class WahooBackend(WahooFitFiles, WahooPlansApi, OAuth2Backend):
     slug = "wahoo"
     name = "Wahoo"
     docs_section = "providers.md §6"

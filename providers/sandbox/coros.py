@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from . import data, tokens
+from . import data, stream_links, tokens
 from .base import (
     Consent,
     api_view,
@@ -46,9 +46,17 @@ def result(code, message, **extra):
     return JsonResponse({"result": code, "message": message, **extra})
 
 
-def workout_json(session, athlete):
+def label_of(session):
+    return str(400_000_000_000 + data.stable_number(session.key))
+
+
+def workout_json(session, athlete, request=None):
+    """The workout record; with `request`, `fitUrl` is the sandbox's own file."""
     mode, sub_mode = SPORTS[session.sport]
-    label = str(400_000_000_000 + data.stable_number(session.key))
+    label = label_of(session)
+    fit_url = f"https://oss.coros.example/fit/{label}.fit"
+    if request is not None:
+        fit_url = stream_links.file_url(request, "coros-fit", label, session)
     workout = {
         "labelId": label,
         "openId": data.provider_user_id(SLUG, athlete),
@@ -60,7 +68,7 @@ def workout_json(session, athlete):
         "endTimezone": session.offset_s // 900,
         "duration": session.elapsed_s,
         "calorie": session.kcal * 1000,  # small calories (§5.4)
-        "fitUrl": f"https://oss.coros.example/fit/{label}.fit",
+        "fitUrl": fit_url,
     }
     if session.distance_m is not None:
         workout["distance"] = session.distance_m
@@ -140,7 +148,7 @@ def sport_list(request, athlete, grant):
     if start < data.three_months_before(today):
         return result(BAD_DATES, "startDate is more than three months ago")
     found = [
-        workout_json(s, athlete)
+        workout_json(s, athlete, request)
         for s in data.visible_sessions(athlete, SLUG)
         if start <= s.start.date() <= end
     ]

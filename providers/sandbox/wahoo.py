@@ -17,7 +17,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import data, token_cap, tokens
+from . import data, stream_links, token_cap, tokens
 from .base import (
     Consent,
     api_view,
@@ -44,8 +44,17 @@ def _iso(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-def workout_json(session):
-    number = data.stable_number(session.key, digits=8)
+def number_of(session):
+    return data.stable_number(session.key, digits=8)
+
+
+def workout_json(session, request=None):
+    """The workout with its summary; with `request`, `file.url` is the sandbox's
+    own (pre-signed) FIT file."""
+    number = number_of(session)
+    file_url = f"https://cdn.wahooligan.example/{number}.fit"
+    if request is not None:
+        file_url = stream_links.file_url(request, "wahoo-fit", number, session)
     return {
         "id": number,
         "starts": _iso(session.start),
@@ -70,7 +79,7 @@ def workout_json(session):
             "time_zone": session.zone,
             "manual": False,
             "edited": False,
-            "file": {"url": f"https://cdn.wahooligan.example/{number}.fit"},
+            "file": {"url": file_url},
         },
     }
 
@@ -180,7 +189,7 @@ def workouts(request, athlete, grant):
     chunk = found[(page - 1) * per_page : page * per_page]
     return JsonResponse(
         {
-            "workouts": [workout_json(s) for s in chunk],
+            "workouts": [workout_json(s, request) for s in chunk],
             "total": len(found),
             "page": page,
             "per_page": per_page,

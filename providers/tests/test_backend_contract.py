@@ -192,3 +192,12 @@ def test_every_endpoint_follows_a_server_that_replaces_the_documented_urls(
         moved_backend.revoke_endpoint,
     )
     assert {urlsplit(url).netloc for url in endpoints} == {urlsplit(staging).netloc}
+
+
+def test_a_backend_with_streams_implements_fetch_streams(backend):
+    # has_streams promises analytics a fetch_streams of the backend's own.
+    if backend.has_streams:
+        assert type(backend).fetch_streams is not OAuth2Backend.fetch_streams
+    else:
+        with pytest.raises(NotImplementedError):
+            backend.fetch_streams(None, None, None)

@@ -7,6 +7,8 @@ from responses import matchers
 from .common import bearer, code_grant, payload, refresh_grant
 
 SCOPE = "https://www.googleapis.com/auth/googlehealth.activity_and_fitness.readonly"
+# Asked for, not required: only the exercise TCX export (streams) needs it.
+LOCATION_SCOPE = "https://www.googleapis.com/auth/googlehealth.location.readonly"
 LIST_PATH = "/v4/users/me/dataTypes/exercise/dataPoints"
 
 CREDENTIALS = {
@@ -16,7 +18,7 @@ CREDENTIALS = {
 }
 
 AUTHORIZE = {
-    "scope": SCOPE,
+    "scope": f"{SCOPE} {LOCATION_SCOPE}",
     "pkce": False,
     "params": {
         "access_type": "offline",
