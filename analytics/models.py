@@ -34,6 +34,10 @@ class AthleteSettings(models.Model):
     # from max HR.
     hr_zones = models.JSONField(default=list, blank=True)
     units = models.CharField(max_length=10, choices=Units.choices, default=Units.METRIC)
+    # The highest max HR of the athlete's activities when their loads were last
+    # computed: the max HR loads use while max_hr_bpm is blank. A new, higher one
+    # recomputes every load (analytics.services).
+    observed_max_hr_bpm = models.PositiveSmallIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -56,7 +60,12 @@ class TrainingLoad(models.Model):
         Activity, on_delete=models.CASCADE, related_name="training_load"
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        # load_user_day_idx leads with user_id; another index would only slow the
+        # writes of a backfill.
+        db_index=False,
     )
     day = models.DateField()
     load = models.FloatField()
@@ -65,7 +74,11 @@ class TrainingLoad(models.Model):
 
     class Meta:
         db_table = "training_loads"
-        indexes = [models.Index(fields=["user", "day"], name="load_user_day_idx")]
+        indexes = [
+            models.Index(fields=["user", "day"], name="load_user_day_idx"),
+            # analytics.fitness.loads_version reads it alone (an index-only scan).
+            models.Index(fields=["user", "computed_at"], name="load_user_computed_idx"),
+        ]
 
     def __str__(self):
         return f"{self.load:.0f} ({self.method}) on {self.day}"

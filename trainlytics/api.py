@@ -22,6 +22,8 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.security import SessionAuth
 from ninja.throttling import AuthRateThrottle
 
+from analytics.api import router as analytics_router
+from analytics.api_streams import router as streams_router
 from planning.api import router as planning_router
 from providers.api import router as providers_router
 from sync.api import router as sync_router
@@ -69,6 +71,8 @@ api = NinjaAPI(
 api.add_router("/providers/", providers_router)
 api.add_router("/", sync_router)
 api.add_router("/", planning_router)
+api.add_router("/", analytics_router)
+api.add_router("/", streams_router)
 
 
 def error_response(request, status, message, code=None):

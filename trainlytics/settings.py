@@ -80,6 +80,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # `units`: the athlete's metric/imperial setting (lazy).
+                "analytics.context_processors.units",
             ],
         },
     },
@@ -188,6 +190,25 @@ ACTIVITY_GROUPING = env.bool("ACTIVITY_GROUPING", default=True)
 ACTIVITY_PROVIDER_PRIORITY = env.list(
     "ACTIVITY_PROVIDER_PRIORITY",
     default=["garmin", "coros", "polar", "wahoo", "fitbit", "strava"],
+)
+
+# --- Analytics ------------------------------------------------------------------------
+
+# Activity streams (analytics/streams/queue.py): activities that started this many days
+# ago or less get theirs on arrival, older ones when opened; low-priority fetches leave
+# this share of a provider's request window to syncs; an unavailable or failed result
+# is asked for again after this many seconds when the activity is opened.
+STREAMS_RECENT_DAYS = env.int("STREAMS_RECENT_DAYS", default=3)
+STREAMS_LOW_RESERVE = env.float("STREAMS_LOW_RESERVE", default=0.5)
+STREAMS_RECHECK = env.int("STREAMS_RECHECK", default=6 * 3600)
+# The map under an activity's route (Leaflet): tiles and the attribution they require.
+MAP_TILE_URL = env.str(
+    "MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+MAP_TILE_ATTRIBUTION = env.str(
+    "MAP_TILE_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap'
+    "</a> contributors",
 )
 
 # --- Logging --------------------------------------------------------------------------

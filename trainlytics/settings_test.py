@@ -26,3 +26,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# New activities' streams are fetched in the background as they arrive; inline tasks
+# would make every test that syncs a recent activity call the provider again. The
+# analytics tests turn it back on (analytics/tests/conftest.py).
+STREAMS_RECENT_DAYS = 0

@@ -15,6 +15,7 @@ urlpatterns = [
     path("providers/", include("providers.urls")),
     path("webhooks/", include("sync.webhooks.urls")),
     path("calendar/", include("planning.urls")),
+    path("analytics/", include("analytics.urls")),
 ]
 if settings.PROVIDER_SANDBOX:
     # The fake providers are public by design, so they exist only when asked for.

@@ -1,0 +1,10 @@
+"""`units` in every template: the athlete's metric/imperial setting, read lazily."""
+
+from django.utils.functional import SimpleLazyObject
+
+from .units import units_of
+
+
+def units(request):
+    user = getattr(request, "user", None)
+    return {"units": SimpleLazyObject(lambda: str(units_of(user)))}

@@ -1,0 +1,105 @@
+"""The athlete settings form: types and formats here (mm:ss paces, four zone
+boxes); the rules the values must follow are analytics.athlete's, shared with the
+API, and come back onto the form's fields."""
+
+import re
+
+from django import forms
+
+from .models import Units
+
+PACE = re.compile(r"^\s*(\d{1,2}):([0-5]\d)\s*$")
+ZONE_FIELDS = ("zone_1", "zone_2", "zone_3", "zone_4")
+
+
+def pace_text(seconds):
+    if not seconds:
+        return ""
+    minutes, secs = divmod(seconds, 60)
+    return f"{minutes}:{secs:02d}"
+
+
+def _bpm(label, help_text=""):
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class SettingsForm(forms.Form):
+    resting_hr_bpm = _bpm("Resting heart rate (bpm)", "Blank: 60 bpm is used.")
+    max_hr_bpm = _bpm(
+        "Max heart rate (bpm)",
+        "Blank: the highest max HR of your activities is used (190 without any).",
+    )
+    ftp_w = forms.IntegerField(
+        label="FTP (watts)",
+        required=False,
+        help_text="Functional threshold power: rides with power get TSS with it.",
+    )
+    threshold_pace = forms.CharField(
+        label="Threshold pace (mm:ss per km)", required=False, max_length=6
+    )
+    zone_1 = _bpm("Zone 1 ends at (bpm)")
+    zone_2 = _bpm("Zone 2 ends at (bpm)")
+    zone_3 = _bpm("Zone 3 ends at (bpm)")
+    zone_4 = _bpm("Zone 4 ends at (bpm)", "Zone 5 runs to your max HR.")
+    units = forms.ChoiceField(choices=Units.choices, widget=forms.RadioSelect)
+
+    def clean_threshold_pace(self):
+        text = self.cleaned_data["threshold_pace"].strip()
+        if not text:
+            return None
+        found = PACE.match(text)
+        if not found:
+            raise forms.ValidationError("Write the pace as minutes:seconds, e.g. 4:45.")
+        return int(found[1]) * 60 + int(found[2])
+
+    def clean(self):
+        data = super().clean()
+        zones = [data.get(name) for name in ZONE_FIELDS]
+        given = [z for z in zones if z is not None]
+        if given and len(given) != len(zones):
+            raise forms.ValidationError(
+                "Give all four zone boundaries, or leave all four blank for the "
+                "defaults."
+            )
+        return data
+
+    def values(self):
+        """The settings as analytics.athlete.update_settings takes them."""
+        data = self.cleaned_data
+        zones = [data[name] for name in ZONE_FIELDS]
+        return {
+            "resting_hr_bpm": data["resting_hr_bpm"],
+            "max_hr_bpm": data["max_hr_bpm"],
+            "ftp_w": data["ftp_w"],
+            "threshold_pace_s_per_km": data["threshold_pace"],
+            "hr_zones": zones if zones[0] is not None else [],
+            "units": data["units"],
+        }
+
+    def add_setting_errors(self, errors):
+        """Put analytics.athlete's refusals on the fields they are about."""
+        for field, message in errors.items():
+            if field == "hr_zones":
+                self.add_error(None, f"Heart-rate zones: {message}")
+            elif field == "threshold_pace_s_per_km":
+                self.add_error("threshold_pace", f"The pace {message}")
+            else:
+                self.add_error(field, f"This {message}")
+
+
+def initial(athlete):
+    """The form's initial values from the saved settings."""
+    zones = list(athlete.hr_zones or []) or [None] * len(ZONE_FIELDS)
+    return {
+        "resting_hr_bpm": athlete.resting_hr_bpm,
+        "max_hr_bpm": athlete.max_hr_bpm,
+        "ftp_w": athlete.ftp_w,
+        "threshold_pace": pace_text(athlete.threshold_pace_s_per_km),
+        **dict(zip(ZONE_FIELDS, zones, strict=True)),
+        "units": athlete.units,
+    }

@@ -1,0 +1,268 @@
+"""run_fetch: one attempt at one streams row, from the claim to its outcome.
+
+The source: the session's copies whose provider has streams and whose connection
+is active, best provider first (analytics/streams/sources.py); a provider that holds
+no time series for the activity hands on to the next. When to fetch at all is
+analytics/streams/queue.py's business.
+
+How an attempt ends, with the failure taxonomy of syncs (sync/services/runner.py):
+- ready: the channels stored (analytics/streams/store.py), with the source provider;
+- unavailable: no provider that we can ask has a time series for the activity;
+- reauth required (refresh refused, or a 401 a forced refresh does not cure) -> the
+  connection is flagged reauth_required as a sync flags it; the row fails;
+- rate limited (a 429, or the shared request budget spent) -> it waits for the
+  provider's window without spending an attempt. A LOW row also waits, the same
+  way, while no more than STREAMS_LOW_RESERVE of the window is left: new
+  activities' streams never eat into what syncs and waiting athletes need;
+- transient (5xx, timeouts) -> tried again after SYNC_RETRY_DELAY, doubled each
+  time, until SYNC_MAX_ATTEMPTS attempts, then failed;
+- malformed (the provider's data cannot be read) -> failed, with a message;
+- another refusal -> failed in the provider's words; anything else -> failed, the
+  traceback logged, never stored.
+`error_message` is a sentence for the athlete; tokens never reach it.
+
+Claiming: a conditional UPDATE turns `next_attempt_at` into a lease (SYNC_RUN_TIMEOUT
+ahead) and counts the attempt, so a second worker finds the row not due. The
+outcome is written only while the lease is ours; a worker that dies leaves its lease
+to expire and queue.requeue_due enqueues the row again.
+"""
+
+import logging
+
+from django.db.models import Q
+from django.utils import timezone
+
+from providers import services as connections
+from providers.backends.base import Credentials
+from providers.errors import (
+    ProviderError,
+    RateLimitedError,
+    ReauthRequiredError,
+    TransientProviderError,
+)
+from providers.streams import StreamRequest
+from providers.tokens import can_refresh, get_access_token, reauth_detail
+from sync import conf as sync_conf
+from sync.models import ProviderBudget
+from sync.services import budget
+from sync.webhooks.retries import next_attempt
+
+from ..models import ActivityStreams, StreamStatus
+from . import conf, sources, store
+from .queue import RESERVE_WAIT, enqueue
+
+logger = logging.getLogger(__name__)
+
+INTERNAL = "Internal error: loading the detailed data stopped unexpectedly (logged)."
+NO_SOURCE = "No connected provider offers detailed data for this activity."
+
+
+class ReserveWaitError(budget.BudgetSpentError):
+    """A LOW fetch leaves the rest of the provider's window to syncs."""
+
+    kind = "reserve_wait"
+
+
+class _Attempt:
+    """The row, its lease, and the candidate being asked."""
+
+    def __init__(self, row):
+        self.row = row
+        self.lease = row.next_attempt_at
+        self.candidate = None
+        self.tried = []
+
+    @property
+    def name(self):
+        return self.candidate.backend.name if self.candidate else "The provider"
+
+    def ours(self):
+        """The row while this attempt still holds it."""
+        return ActivityStreams.objects.filter(
+            pk=self.row.pk, status=StreamStatus.PENDING, next_attempt_at=self.lease
+        )
+
+
+def _due(now):
+    return Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+
+
+def run_fetch(streams_id):
+    """Attempt to fetch streams row `streams_id` once if it is due; safe to call
+    twice. Returns the row as it ended, or None when it was not ours."""
+    row = _claim(streams_id, timezone.now())
+    if row is None:
+        return None
+    attempt = _Attempt(row)
+    try:
+        data = _fetch(attempt)
+    except Exception as exc:  # every failure is sorted out in _failed
+        return _failed(attempt, exc)
+    return _finished(attempt, data)
+
+
+def _claim(streams_id, now):
+    due = ActivityStreams.objects.filter(
+        _due(now), pk=streams_id, status=StreamStatus.PENDING
+    )
+    found = due.only("pk", "attempts").first()
+    if found is None:
+        return None
+    lease = now + sync_conf.duration("SYNC_RUN_TIMEOUT")
+    claimed = due.filter(attempts=found.attempts).update(
+        next_attempt_at=lease, attempts=found.attempts + 1, error_message=""
+    )
+    if not claimed:
+        return None
+    return (
+        ActivityStreams.objects.select_related("activity")
+        .defer("data")
+        .get(pk=found.pk)
+    )
+
+
+def _fetch(attempt):
+    """StreamData from the best candidate that has some, or None."""
+    for candidate in sources.candidates(attempt.row.activity):
+        attempt.candidate = candidate
+        _check_budget(candidate.provider, attempt.row.priority)
+        data = _call(attempt, candidate)
+        attempt.tried.append(candidate)
+        if data is not None and data.time_s:
+            return data
+    return None
+
+
+def _check_budget(provider, priority, now=None):
+    """BudgetSpentError while the provider's window is spent; for a LOW row,
+    ReserveWaitError once the reserve is reached."""
+    now = now or timezone.now()
+    budget.check_budget(provider, now)
+    if priority >= conf.HIGH:
+        return
+    window = ProviderBudget.objects.filter(provider=provider).first()
+    if window is None or window.limit is None or window.reset_at is None:
+        return
+    if window.reset_at > now and window.used >= window.limit * (1 - conf.low_reserve()):
+        raise ReserveWaitError(
+            f"{provider}: low-priority streams wait until {window.reset_at}",
+            retry_at=window.reset_at,
+        )
+
+
+def _call(attempt, candidate):
+    """backend.fetch_streams with a fresh token; a refused token gets one forced
+    refresh, as a sync's does. Calls count against the shared budget."""
+    backend, connection, copy = (
+        candidate.backend,
+        candidate.connection,
+        candidate.activity,
+    )
+    request = StreamRequest(
+        provider_activity_id=copy.provider_activity_id,
+        activity_data=copy.activity_data,
+        start_time=copy.start_time,
+    )
+    http = backend.session()
+    headers = {}
+    http.hooks["response"].append(lambda r, *a, **k: headers.update(r.headers))
+    try:
+        get_access_token(connection, backend)
+        try:
+            return backend.fetch_streams(
+                http, Credentials.from_connection(connection), request
+            )
+        except ReauthRequiredError as exc:
+            if not can_refresh(connection):
+                raise
+            logger.info("streams #%s: %s; refreshing once", attempt.row.pk, exc)
+            get_access_token(connection, backend, force=True)
+            return backend.fetch_streams(
+                http, Credentials.from_connection(connection), request
+            )
+    finally:
+        http.close()
+        try:
+            budget.record_usage(candidate.provider, headers, http.calls)
+        except Exception:
+            logger.exception("could not record the %s budget", candidate.provider)
+
+
+def _finished(attempt, data):
+    if data is None:
+        names = ", ".join(c.backend.name for c in attempt.tried)
+        message = f"No detailed data from {names}." if names else NO_SOURCE
+        source = attempt.tried[0].provider if attempt.tried else ""
+        attempt.ours().update(
+            status=StreamStatus.UNAVAILABLE,
+            source=source,
+            error_message=message,
+            next_attempt_at=None,
+            fetched_at=timezone.now(),
+        )
+    else:
+        fields = store.ready_fields(data, attempt.candidate.provider)
+        attempt.ours().update(**fields)
+    return _reloaded(attempt.row)
+
+
+def _failed(attempt, exc):
+    name = attempt.name
+    if isinstance(exc, ReauthRequiredError):
+        connections.mark_reauth_required(
+            attempt.candidate.connection, reauth_detail(attempt.candidate.backend)
+        )
+        return _fail(
+            attempt,
+            f"{name} no longer accepts Trainlytics' access. Reconnect {name} to "
+            "load the detailed data.",
+        )
+    if isinstance(exc, ReserveWaitError):
+        return _wait(attempt, exc.retry_at, RESERVE_WAIT, spend=False)
+    if isinstance(exc, RateLimitedError):
+        message = f"{name} asked us to slow down. The data loads by itself."
+        return _wait(attempt, exc.retry_at, message, spend=False)
+    if isinstance(exc, TransientProviderError):
+        when = next_attempt(attempt.row.attempts, exc)
+        if when is not None:
+            message = f"{name} had a temporary problem. Trying again shortly."
+            return _wait(attempt, when, message)
+        return _fail(
+            attempt,
+            f"{name} could not send the detailed data after "
+            f"{attempt.row.attempts} attempts. Try again later.",
+        )
+    if isinstance(exc, ValueError):  # MalformedPayloadError, uneven StreamData
+        logger.warning("streams #%s: unreadable data: %s", attempt.row.pk, exc)
+        return _fail(attempt, f"{name} sent detailed data we could not read.")
+    if isinstance(exc, ProviderError):
+        words = exc.provider_message or exc.user_message
+        return _fail(attempt, f"{name} refused the detailed data: {words}")
+    # _failed runs inside run_fetch's except block: the traceback is current.
+    logger.exception("streams #%s failed", attempt.row.pk)
+    return _fail(attempt, INTERNAL)
+
+
+def _wait(attempt, when, message, spend=True):
+    row = attempt.row
+    fields = {"next_attempt_at": when, "error_message": message}
+    if attempt.candidate is not None:
+        fields["source"] = attempt.candidate.provider
+    if not spend:
+        fields["attempts"] = max(row.attempts - 1, 0)
+    if attempt.ours().update(**fields):
+        enqueue(row, run_after=when)
+        logger.info("streams #%s: retrying at %s", row.pk, when.isoformat())
+    return _reloaded(row)
+
+
+def _fail(attempt, message):
+    fields = {"status": StreamStatus.FAILED, "error_message": message[:1000]}
+    if attempt.candidate is not None:
+        fields["source"] = attempt.candidate.provider
+    attempt.ours().update(**fields, next_attempt_at=None, fetched_at=timezone.now())
+    return _reloaded(attempt.row)
+
+
+def _reloaded(row):
+    return ActivityStreams.objects.filter(pk=row.pk).first()
