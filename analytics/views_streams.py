@@ -2,18 +2,17 @@
 streams load (the block itself: analytics/streams/page.py)."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from sync.models import Activity
 
-from .streams.page import block_context
+from .streams.page import BODY, block_html
 
 
 @login_required
 @require_GET
 def streams_block(request, activity_id):
     activity = get_object_or_404(Activity, pk=activity_id, user=request.user)
-    return render(
-        request, "analytics/includes/streams_body.html", block_context(activity)
-    )
+    return HttpResponse(block_html(activity, BODY))

@@ -7,10 +7,21 @@ decodes only on a cache miss), the athlete's settings once the streams are ready
 and the writes of a first request.
 """
 
+import hashlib
+
 from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from ..models import AthleteSettings, StreamStatus, Units
 from . import display, queue, store
+
+BLOCK = "analytics/includes/activity_streams.html"
+BODY = "analytics/includes/streams_body.html"
+# A ready block changes only with its row, the activity and the athlete's settings,
+# all in its key; the TTL only bounds the cache's size.
+HTML_TTL_S = 24 * 3600
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = (
@@ -19,19 +30,45 @@ OSM_ATTRIBUTION = (
 )
 
 
-def block_context(activity):
-    """The template context of the block for `activity` (the athlete's own)."""
+def block_html(activity, template=BLOCK):
+    """The block (or its body, for the htmx poll) for `activity`, as HTML.
+
+    A ready block is rendered once and cached: a 4-hour ride's splits, zones, charts
+    and map cost more to render than the rest of the page together.
+    """
     row = store.streams_for(activity)
     if row is None or row.status != StreamStatus.READY:
         row = queue.request_now(activity, row)
-    context = {"activity": activity, "row": row, "status": row.status}
-    if row.status == StreamStatus.READY:
-        context.update(_ready(activity, row))
-    return context
-
-
-def _ready(activity, row):
+    if row.status != StreamStatus.READY:
+        context = {"activity": activity, "row": row, "status": row.status}
+        return mark_safe(render_to_string(template, context))  # noqa: S308 - ours
     athlete = AthleteSettings.objects.filter(user_id=activity.user_id).first()
+    key = _html_key(template, activity, row, athlete)
+    html = cache.get(key)
+    if html is None:
+        context = {"activity": activity, "row": row, "status": row.status}
+        context.update(_ready(activity, row, athlete))
+        html = render_to_string(template, context)
+        cache.set(key, html, HTML_TTL_S)
+    return mark_safe(html)  # noqa: S308 - rendered from our own template
+
+
+def _html_key(template, activity, row, athlete):
+    parts = [
+        template,
+        activity.pk,
+        activity.sport_type,
+        row.pk,
+        row.fetched_at.timestamp() if row.fetched_at else 0,
+        athlete.updated_at.timestamp() if athlete else 0,
+        getattr(athlete, "observed_max_hr_bpm", None),
+        getattr(settings, "MAP_TILE_URL", OSM_TILES),
+    ]
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"analytics:streams-html:{digest}"
+
+
+def _ready(activity, row, athlete):
     units = athlete.units if athlete else Units.METRIC
     points = display.route(row.low)
     return {

@@ -3,13 +3,13 @@ import analytics (the dependency runs analytics -> sync)."""
 
 from django import template
 
-from ..streams.page import block_context
+from ..streams.page import block_html
 
 register = template.Library()
 
 
-@register.inclusion_tag("analytics/includes/activity_streams.html")
+@register.simple_tag
 def activity_streams(activity):
     """{% activity_streams activity %}: map, charts, splits, zones and best efforts
     of the session; "Loading…" while its streams are fetched."""
-    return block_context(activity)
+    return block_html(activity)

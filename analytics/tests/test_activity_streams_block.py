@@ -197,3 +197,28 @@ def test_the_route_outline_has_north_up_and_east_right():
     )
     assert y1 < y0  # going north goes up the picture
     assert x2 > x1  # going east goes right
+
+
+def test_a_ready_block_is_rendered_once_then_served_from_the_cache(
+    client, user, activity, ready, monkeypatch
+):
+    from analytics.streams import display
+
+    drawn = []
+    charts = display.charts
+    monkeypatch.setattr(
+        display, "charts", lambda *args: drawn.append(1) or charts(*args)
+    )
+    first = page(client, user, activity)
+    second = page(client, user, activity)
+    assert drawn == [1]
+    block = re.compile(r'<section class="streams".*?</section>', re.S)
+    assert block.search(first).group() == block.search(second).group()
+
+
+def test_new_settings_render_the_ready_block_again(client, user, activity, ready):
+    page(client, user, activity)
+    AthleteSettings.objects.update_or_create(
+        user=user, defaults={"units": "imperial", "updated_at": timezone.now()}
+    )
+    assert "Splits per mile" in page(client, user, activity)
