@@ -57,9 +57,13 @@ class RecordSessionOut(Schema):
 
 
 class EffortOut(Schema):
-    name: str
-    value: float
-    activity_id: int
+    name: str = Field(description='e.g. "Fastest 5 km", "Best 20 min power"')
+    value: float = Field(description="Seconds (unit s) or watts (unit W)")
+    unit: str = Field(description="s: lower is better; W: higher is better")
+    activity_id: int = Field(description="The activity (canonical copy) that holds it")
+    # The session's day where it was done. (A Field() here would clash with the
+    # type's name: pydantic's unevaluable-type-annotation.)
+    date: date
 
 
 class RecordsOut(Schema):

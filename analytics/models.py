@@ -111,6 +111,9 @@ class ActivityStreams(models.Model):
     low = models.JSONField(default=dict, blank=True)
     samples = models.PositiveIntegerField(default=0)
     channels = models.JSONField(default=list, blank=True)
+    # The session's best efforts from every sample (analytics.streams.store
+    # .efforts_of), so personal records rank them without decoding `data`.
+    efforts = models.JSONField(default=dict, blank=True)
     error_message = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)

@@ -91,6 +91,7 @@ def page_context(user, athlete, first, last):
     prefix = reverse("sync:activities")
     days = fitness.fitness(user.pk, first, last)
     volume = sync_queries.weekly_chart(sync_queries.weekly_volume(user))
+    found = _with_links(records.personal_records(user.pk), prefix)
     return {
         "first": first,
         "last": last,
@@ -105,7 +106,8 @@ def page_context(user, athlete, first, last):
         "recent": recent_loads(user.pk, prefix),
         "chart": volume,
         "chart_svg": sync_queries.weekly_chart_svg(volume),
-        "records": _with_links(records.personal_records(user.pk), prefix),
+        "records": found,
+        "has_efforts": any(record["efforts"] for record in found),
     }
 
 
@@ -115,4 +117,6 @@ def _with_links(found, prefix):
             if held:
                 held["url"] = detail_url(prefix, held["id"])
                 held["duration_text"] = format_duration(held["seconds"])
+        for effort in record["efforts"]:
+            effort["url"] = detail_url(prefix, effort["activity_id"])
     return found

@@ -3,15 +3,24 @@
 Families are sync's (providers.sports.SPORT_FAMILIES: run, ride, swim, walk, row,
 gym, ski; any other sport is its own family): a trail run's distance competes with a
 road run's. From summaries: the longest distance and the longest duration (moving
-time, else elapsed time). Best efforts over a distance or a time need streams: see
-best_efforts().
+time, else elapsed time). From streams: the best efforts each session's streams row
+holds (ActivityStreams.efforts, analytics.streams.store.efforts_of): the fastest 1 km,
+5 km and 10 km in the run and walk families (a ride's 10 km says more about the wind
+than the rider: not a record), the best 5 s, 1 min, 5 min and 20 min power in the
+ride family (running power meters do not compare with cycling ones).
 """
+
+from datetime import UTC, timedelta
+from typing import NamedTuple
 
 from django.db.models import Max, Q
 from django.db.models.functions import Coalesce
 
 from providers.sports import SPORT_FAMILIES, SportType
+from sync.messages import format_duration
 from sync.models import Activity
+
+from .models import ActivityStreams, StreamStatus
 
 FAMILY_LABELS = {
     "run": "Running",
@@ -62,7 +71,7 @@ def personal_records(user_id):
     """[{family, label, distance, duration, efforts}] for every family the athlete
     has done, by label; distance and duration are the record sessions (dicts with
     id, name, sport_type, start_time, distance_m, seconds) or None. A tie goes to
-    the earliest session. Two queries, whatever the number of sessions."""
+    the earliest session. Three queries, whatever the number of sessions."""
     sessions = Activity.objects.filter(user_id=user_id, is_canonical=True).annotate(
         seconds=Coalesce("moving_time_s", "elapsed_time_s")
     )
@@ -93,12 +102,109 @@ def personal_records(user_id):
     ]
 
 
-def best_efforts(user_id):
-    """{family: [{"name", "value", "activity_id"}]}: the best 1 km, 5 km, 10 km and
-    5 s / 1 min / 5 min / 20 min power of the athlete's streams.
+class Effort(NamedTuple):
+    kind: str  # the family of keys in ActivityStreams.efforts
+    key: str  # metres or seconds, as a string (JSON's keys)
+    name: str
+    unit: str  # "s" (lower is better) or "W" (higher is better)
+    families: set
 
-    Hook: the best efforts of one stream are computed by analytics/analysis.py
-    (written beside this); until per-activity efforts are stored where one query
-    can rank them, records come from summaries only and this is empty.
-    """
-    return {}
+
+# In the order they are shown.
+EFFORTS = (
+    Effort("distance", "1000", "Fastest 1 km", "s", {"run", "walk"}),
+    Effort("distance", "5000", "Fastest 5 km", "s", {"run", "walk"}),
+    Effort("distance", "10000", "Fastest 10 km", "s", {"run", "walk"}),
+    Effort("power", "5", "Best 5 s power", "W", {"ride"}),
+    Effort("power", "60", "Best 1 min power", "W", {"ride"}),
+    Effort("power", "300", "Best 5 min power", "W", {"ride"}),
+    Effort("power", "1200", "Best 20 min power", "W", {"ride"}),
+)
+# The session a streams row belongs to: its own activity when canonical, else its
+# group's canonical copy (grouping may have moved the flag since the fetch).
+EFFORT_FIELDS = (
+    "efforts",
+    "activity_id",
+    "activity__is_canonical",
+    "activity__sport_type",
+    "activity__start_time",
+    "activity__utc_offset_s",
+    "activity__group__canonical_id",
+    "activity__group__canonical__sport_type",
+    "activity__group__canonical__start_time",
+    "activity__group__canonical__utc_offset_s",
+)
+
+
+def best_efforts(user_id):
+    """{family: [{"name", "value", "unit", "text", "activity_id", "start_time",
+    "date"}]}: the best of each effort over the athlete's sessions, in EFFORTS'
+    order, each held by the session's canonical copy (a tie goes to the earliest
+    session). One query; the streams' data is never read."""
+    best = {}
+    for session in _sessions(user_id):
+        family = family_of(session["sport_type"])
+        for effort in EFFORTS:
+            value = session["efforts"].get(effort.kind, {}).get(effort.key)
+            if family not in effort.families or value is None:
+                continue
+            held = best.get((family, effort.name))
+            if held is None or _beats(value, session, held, effort.unit):
+                best[(family, effort.name)] = _effort(effort, value, session)
+    found = {}
+    for effort in EFFORTS:  # keyed by family, in EFFORTS' order
+        for family in sorted(effort.families):
+            if (family, effort.name) in best:
+                found.setdefault(family, []).append(best[(family, effort.name)])
+    return found
+
+
+def _sessions(user_id):
+    """One dict per session with a ready streams row: efforts, activity_id (the
+    canonical copy), sport_type, start_time, utc_offset_s. When a session has two
+    rows (copies merged after each got one), the canonical copy's row wins."""
+    rows = ActivityStreams.objects.filter(
+        activity__user_id=user_id, status=StreamStatus.READY
+    ).filter(
+        Q(activity__is_canonical=True) | Q(activity__group__canonical__isnull=False)
+    )
+    sessions = {}
+    for row in rows.values(*EFFORT_FIELDS).order_by():
+        own = row["activity__is_canonical"]
+        prefix = "activity__" if own else "activity__group__canonical__"
+        pk = row["activity_id"] if own else row["activity__group__canonical_id"]
+        if pk in sessions and not own:
+            continue
+        sessions[pk] = {
+            "efforts": row["efforts"] or {},
+            "activity_id": pk,
+            "sport_type": row[prefix + "sport_type"],
+            "start_time": row[prefix + "start_time"],
+            "utc_offset_s": row[prefix + "utc_offset_s"],
+        }
+    return sessions.values()
+
+
+def _beats(value, session, held, unit):
+    if value != held["value"]:
+        return value < held["value"] if unit == "s" else value > held["value"]
+    return (session["start_time"], session["activity_id"]) < (
+        held["start_time"],
+        held["activity_id"],
+    )
+
+
+def _effort(effort, value, session):
+    start = session["start_time"]
+    offset = timedelta(seconds=session["utc_offset_s"] or 0)
+    seconds = effort.unit == "s"
+    return {
+        "name": effort.name,
+        "value": value,
+        "unit": effort.unit,
+        "text": format_duration(round(value)) if seconds else f"{value:.0f} W",
+        "activity_id": session["activity_id"],
+        "start_time": start,
+        # The day it was done where it was done (the provider's offset), as loads.
+        "date": (start.astimezone(UTC) + offset).date(),
+    }

@@ -24,6 +24,7 @@ from ..units import (
 from . import store
 
 CHART_W, CHART_H = 600, 120
+PAD = 4  # the charts' inner margin (viewBox units)
 OUTLINE_W, OUTLINE_H = 300, 200
 PACE_SPORTS = {"run", "trail_run", "treadmill_run", "walk", "hike"}
 # Slower than this is standing still; the chart would be all spike.
@@ -55,11 +56,13 @@ def outline(points):
     return _path(xs, ys, OUTLINE_W, OUTLINE_H, keep_aspect=True)
 
 
-def _path(xs, ys, width, height, keep_aspect=False, pad=4):
+def _path(xs, ys, width, height, keep_aspect=False, pad=PAD, x_span=None):
+    """An SVG path of (x, y) in a width x height box; `x_span` (low, high) fixes
+    the x scale, so charts with gaps at their ends still line up (the cursor)."""
     pairs = [(x, y) for x, y in zip(xs, ys, strict=False) if y is not None]
     if len(pairs) < 2:
         return ""
-    x0, x1 = min(p[0] for p in pairs), max(p[0] for p in pairs)
+    x0, x1 = x_span or (min(p[0] for p in pairs), max(p[0] for p in pairs))
     y0, y1 = min(p[1] for p in pairs), max(p[1] for p in pairs)
     sx = (width - 2 * pad) / ((x1 - x0) or 1)
     sy = (height - 2 * pad) / ((y1 - y0) or 1)
@@ -75,11 +78,34 @@ def _path(xs, ys, width, height, keep_aspect=False, pad=4):
     return " ".join(out)
 
 
+def chart_context(low, sport, units):
+    """The charts, and what the shared cursor's readout reads (a json_script):
+    {"x": each point's x in the charts' viewBox, "at": where it is ("5.21 km",
+    "1:02:03"), "series": {chart key: the value there as the chart's range shows
+    it ("152 bpm", "5:12 /km"), None in a gap}}, one entry per point of `low`."""
+    drawn = charts(low, sport, units)
+    if not drawn:
+        return {"charts": [], "readout": None}
+    xs, _, label = _x_axis(low, units)
+    x0, x1 = min(xs), max(xs)
+    scale = (CHART_W - 2 * PAD) / ((x1 - x0) or 1)
+    return {
+        "charts": drawn,
+        "readout": {
+            "x": [round(PAD + (x - x0) * scale, 1) for x in xs],
+            "at": [label(x) for x in xs],
+            "series": {chart["key"]: chart.pop("readout") for chart in drawn},
+        },
+    }
+
+
 def charts(low, sport, units):
-    """One dict per chart worth drawing: title, SVG path, value range, x axis."""
-    xs, x_label = _x_axis(low, units)
+    """One dict per chart worth drawing: title, SVG path, value range, x axis, and
+    the readout of every point (chart_context moves it to the page's data)."""
+    xs, x_label, _ = _x_axis(low, units)
     if not xs:
         return []
+    span = (min(xs), max(xs))
     found = []
     for key, title, values, fmt in _series(low, sport, units):
         present = [v for v in values if v is not None]
@@ -89,9 +115,10 @@ def charts(low, sport, units):
             {
                 "key": key,
                 "title": title,
-                "path": _path(xs, values, CHART_W, CHART_H),
+                "path": _path(xs, values, CHART_W, CHART_H, x_span=span),
                 "top": fmt(max(present)),
                 "bottom": fmt(min(present)),
+                "readout": [fmt(v) if v is not None else None for v in values],
             }
         )
     for chart in found:
@@ -100,18 +127,27 @@ def charts(low, sport, units):
 
 
 def _x_axis(low, units):
+    """(x of each point, the axis' length as text, a point's x as text): distance
+    in km or miles when most points have one, else minutes."""
     distance, time_s = low.get("distance_m"), low.get("time_s") or []
     if distance and sum(v is not None for v in distance) > len(distance) // 2:
         unit = METRES_PER_MILE if units == Units.IMPERIAL else 1000
-        last = _last(distance)
-        xs = [(v if v is not None else last) / unit for v in distance]
-        return xs, f"{last / unit:.1f} {'mi' if unit != 1000 else 'km'}"
+        name = "mi" if unit != 1000 else "km"
+        xs = [v / unit for v in _filled(distance)]
+        return xs, f"{xs[-1]:.1f} {name}", lambda x: f"{x:.2f} {name}"
     minutes = [t / 60 for t in time_s]
-    return minutes, f"{minutes[-1]:.0f} min" if minutes else ""
+    length = f"{minutes[-1]:.0f} min" if minutes else ""
+    return minutes, length, lambda x: _clock(x * 60)
 
 
-def _last(values):
-    return next((v for v in reversed(values) if v is not None), 0)
+def _filled(values):
+    """`values` with each gap holding the value before it (0 at the start): the
+    distance of a sample without one is where the athlete already was."""
+    out, last = [], 0
+    for value in values:
+        last = value if value is not None else last
+        out.append(last)
+    return out
 
 
 def _series(low, sport, units):

@@ -201,8 +201,8 @@ def _finished(attempt, data):
             fetched_at=timezone.now(),
         )
     else:
-        fields = store.ready_fields(data, attempt.candidate.provider)
-        attempt.ours().update(**fields)
+        provider, user_id = attempt.candidate.provider, attempt.row.activity.user_id
+        store.mark_ready(attempt.ours(), data, provider, user_id)
     return _reloaded(attempt.row)
 
 

@@ -74,7 +74,7 @@ def _ready(activity, row, athlete):
     return {
         "route": points,
         "outline": display.outline(points),
-        "charts": display.charts(row.low, activity.sport_type, units),
+        **display.chart_context(row.low, activity.sport_type, units),
         "tiles": getattr(settings, "MAP_TILE_URL", OSM_TILES),
         "attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", OSM_ATTRIBUTION),
         "split_unit": "mile" if units == Units.IMPERIAL else "km",

@@ -60,6 +60,23 @@ def request_now(activity, row=None):
     return row
 
 
+def fetch_again(row):
+    """Staff's "fetch again" (analytics admin): a row that is not pending is asked
+    for again at HIGH priority, its attempts reset; a LOW pending one is raised as
+    an athlete opening it would. True when a fetch was queued; False for a HIGH
+    pending row (its fetch is queued or under way) or a row changed meanwhile."""
+    if row.status == StreamStatus.PENDING:
+        return row.priority < conf.HIGH and _raise(row).priority == conf.HIGH
+    again = ActivityStreams.objects.filter(pk=row.pk, status=row.status)
+    fields = _pending_fields(conf.HIGH)
+    if not again.update(**fields):
+        return False
+    for name, value in fields.items():
+        setattr(row, name, value)
+    enqueue(row)
+    return True
+
+
 def _create(activity, priority):
     canonical = _canonical(activity)
     row, created = ActivityStreams.objects.get_or_create(

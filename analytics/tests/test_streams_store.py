@@ -92,3 +92,56 @@ def test_an_activity_without_streams_has_no_row(user):
     activity = session(user, "strava")["strava"]
 
     assert store.streams_for(activity) is None
+
+
+def test_stored_streams_keep_the_sessions_best_efforts(user):
+    activity = session(user, "strava")["strava"]
+    row = store.save(ActivityStreams(activity=activity), ride(seconds=1300), "strava")
+
+    efforts = ActivityStreams.objects.get(pk=row.pk).efforts
+
+    # 8 m/s: 1 km in 125 s, 10 km in 1250 s; power 200 + t % 50.
+    assert efforts["distance"] == {"1000": 125.0, "5000": 625.0, "10000": 1250.0}
+    assert set(efforts["power"]) == {"5", "60", "300", "1200"}
+    assert efforts["power"]["5"] == pytest.approx(247.0)
+
+
+def test_streams_without_distance_or_power_have_no_such_efforts():
+    data = ride(seconds=600, power=False)
+    data.distance_m = None
+
+    assert store.efforts_of(data.channels()) == {"distance": {}, "power": {}}
+
+
+def test_a_fetch_storing_streams_invalidates_the_athletes_analytics_page(
+    user, django_capture_on_commit_callbacks
+):
+    from analytics import cache
+
+    activity = session(user, "strava")["strava"]
+    row = ActivityStreams.objects.create(activity=activity)
+    before = cache.version(user.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        written = store.mark_ready(
+            ActivityStreams.objects.filter(pk=row.pk), ride(), "strava", user.pk
+        )
+
+    assert written == 1
+    assert ActivityStreams.objects.get(pk=row.pk).status == StreamStatus.READY
+    assert cache.version(user.pk) != before
+
+
+def test_a_fetch_that_lost_its_row_invalidates_nothing(
+    user, django_capture_on_commit_callbacks
+):
+    from analytics import cache
+
+    before = cache.version(user.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        written = store.mark_ready(
+            ActivityStreams.objects.none(), ride(), "strava", user.pk
+        )
+
+    assert written == 0
+    assert cache.version(user.pk) == before
