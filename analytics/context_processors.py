@@ -2,7 +2,7 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from .units import units_of
+from sync.display import units_of
 
 
 def units(request):

@@ -1,71 +1,72 @@
-"""Distances, elevations, paces and speeds in the athlete's units (metric or
-imperial), as plain strings: the template filters (templatetags/units.py) and
-sync's Python-rendered pages call these with the units the request carries."""
+"""The athlete's units (metric or imperial) for every page.
 
-from .models import Units
+The conversions live in sync.display (sync's and planning's pages use them too and
+cannot import analytics); they are re-exported here for analytics' own modules.
+lookup() is what sync.display.units_of asks (registered in apps.py): the setting is
+kept in the cache by user id, so a page that prints a distance adds no query once
+the athlete has logged in (the login warms it). A save of the settings replaces it.
+"""
 
-METRES_PER_MILE = 1609.344
-FEET_PER_METRE = 3.28084
+from django.contrib.auth.signals import user_logged_in
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
+from sync.display import (  # noqa: F401 - re-exported for analytics' modules
+    FEET_PER_METRE,
+    METRES_PER_MILE,
+    format_distance,
+    format_elevation,
+    format_pace,
+    format_speed,
+    remember,
+    units_of,
+)
 
-def _imperial(units):
-    return units == Units.IMPERIAL
+from .models import AthleteSettings, Units
 
-
-def format_distance(metres, units=Units.METRIC):
-    """ "12.35 km" or "7.67 mi"; "" for a missing value."""
-    if metres is None:
-        return ""
-    if _imperial(units):
-        return f"{metres / METRES_PER_MILE:.2f} mi"
-    return f"{metres / 1000:.2f} km"
-
-
-def format_elevation(metres, units=Units.METRIC):
-    """ "120 m" or "394 ft"."""
-    if metres is None:
-        return ""
-    if _imperial(units):
-        return f"{metres * FEET_PER_METRE:.0f} ft"
-    return f"{metres:.0f} m"
-
-
-def format_pace(seconds_per_km, units=Units.METRIC):
-    """ "5:30 /km" or "8:51 /mi"."""
-    if not seconds_per_km:
-        return ""
-    seconds = seconds_per_km
-    unit = "/km"
-    if _imperial(units):
-        seconds, unit = seconds_per_km * METRES_PER_MILE / 1000, "/mi"
-    minutes, secs = divmod(round(seconds), 60)
-    return f"{minutes}:{secs:02d} {unit}"
+# As analytics.cache: with a per-process cache, other processes see a change after
+# this; with a shared one (CACHE_URL), at once.
+TTL_S = 10 * 60
 
 
-def format_speed(metres_per_second, units=Units.METRIC):
-    """ "25.2 km/h" or "15.7 mph"."""
-    if metres_per_second is None:
-        return ""
-    if _imperial(units):
-        return f"{metres_per_second * 3600 / METRES_PER_MILE:.1f} mph"
-    return f"{metres_per_second * 3.6:.1f} km/h"
+def _key(user_id):
+    return f"analytics:units:{user_id}"
 
 
-def remember(user, units):
-    """Note the athlete's units on the user object (a view that has read the
-    settings anyway saves units_of its query)."""
-    user._analytics_units = units
+def lookup(user_id):
+    """The athlete's units: from the cache, else their settings (metric without)."""
+    key = _key(user_id)
+    found = cache.get(key)
+    if found is None:
+        rows = AthleteSettings.objects.filter(user_id=user_id).values_list("units")
+        found = (rows.first() or (Units.METRIC,))[0]
+        cache.set(key, str(found), TTL_S)
+    return str(found)
 
 
-def units_of(user):
-    """The athlete's units, read once per request (cached on the user object)."""
-    if not getattr(user, "is_authenticated", False):
-        return Units.METRIC
-    cached = getattr(user, "_analytics_units", None)
-    if cached is None:
-        from .models import AthleteSettings
+def _forget(user_id):
+    # Now, so this transaction reads the new value; again on commit, in case another
+    # request cached the old one in between.
+    cache.delete(_key(user_id))
+    transaction.on_commit(lambda: cache.delete(_key(user_id)))
 
-        found = AthleteSettings.objects.filter(user_id=user.pk).values_list("units")
-        cached = (found.first() or (Units.METRIC,))[0]
-        user._analytics_units = cached
-    return cached
+
+@receiver(post_save, sender=AthleteSettings, dispatch_uid="analytics-units-saved")
+def settings_saved(sender, instance, **kwargs):
+    # Most saves keep the units (the row made with the first loads, a new FTP):
+    # the cached value stays right, and the next page costs no query.
+    if cache.get(_key(instance.user_id)) != instance.units:
+        _forget(instance.user_id)
+
+
+@receiver(post_delete, sender=AthleteSettings, dispatch_uid="analytics-units-gone")
+def settings_deleted(sender, instance, **kwargs):
+    _forget(instance.user_id)
+
+
+@receiver(user_logged_in, dispatch_uid="analytics-units-login")
+def warm_on_login(sender, user, **kwargs):
+    """Read the units as the athlete logs in, so their first pages need not."""
+    lookup(user.pk)

@@ -11,7 +11,8 @@ from datetime import date, timedelta
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
-from sync.messages import SPORT_LABELS, format_distance, format_duration
+from sync.display import METRIC, format_distance, units_of
+from sync.messages import SPORT_LABELS, format_duration
 from sync.models import Activity, Workout, WorkoutStatus
 
 from . import matching, services
@@ -65,9 +66,13 @@ def hours_text(seconds):
     return f"{hours} h" if hours else f"{minutes} min"
 
 
-def amounts_text(seconds, metres):
+def amounts_text(seconds, metres, units=METRIC):
+    """ "45:00 · 10.00 km": a duration and a distance (in `units`), either left out
+    when missing."""
     return " · ".join(
-        part for part in (format_duration(seconds), format_distance(metres)) if part
+        part
+        for part in (format_duration(seconds), format_distance(metres, units))
+        if part
     )
 
 
@@ -123,7 +128,7 @@ def url_patterns():
     } | {"new": reverse("planning:workout-new") + "?date={}"}
 
 
-def workout_line(workout, today, urls):
+def workout_line(workout, today, urls, units=METRIC):
     activity = workout.completed_activity
     return Line(
         mark=workout_mark(workout, today),
@@ -131,15 +136,17 @@ def workout_line(workout, today, urls):
         url=urls["workout"].format(workout.pk),
         sport=SPORT_LABELS.get(workout.sport_type, workout.sport_type),
         time=workout.scheduled_time.strftime("%H:%M") if workout.scheduled_time else "",
-        planned=amounts_text(workout.planned_duration_s, workout.planned_distance_m),
-        actual=amounts_text(seconds_of(activity), activity.distance_m)
+        planned=amounts_text(
+            workout.planned_duration_s, workout.planned_distance_m, units
+        ),
+        actual=amounts_text(seconds_of(activity), activity.distance_m, units)
         if activity
         else "",
         actual_url=urls["activity"].format(activity.pk) if activity else "",
     )
 
 
-def session_line(activity, tz, urls):
+def session_line(activity, tz, urls, units=METRIC):
     """A session no workout of its day counts: unplanned, or done for another day's."""
     sport = SPORT_LABELS.get(activity.sport_type, activity.sport_type)
     note = ""
@@ -152,7 +159,7 @@ def session_line(activity, tz, urls):
         url=urls["activity"].format(activity.pk),
         sport=sport if activity.name else "",
         time=activity.start_time.astimezone(tz).strftime("%H:%M"),
-        actual=amounts_text(seconds_of(activity), activity.distance_m),
+        actual=amounts_text(seconds_of(activity), activity.distance_m, units),
         note=note,
     )
 
@@ -215,9 +222,9 @@ class Week:
         return week_param(self.monday)
 
 
-def week_totals(workouts, sessions, unplanned):
-    """Counts, time and distance planned for the week against what was done in it
-    (every session, planned or not); "" where there is nothing to say."""
+def week_totals(workouts, sessions, unplanned, units=METRIC):
+    """Counts, time and distance (in `units`) planned for the week against what was
+    done in it (every session, planned or not); "" where there is nothing to say."""
     done = [w for w in workouts if w.status == WorkoutStatus.COMPLETED]
     planned_s = sum(w.planned_duration_s or 0 for w in workouts)
     planned_m = sum(w.planned_distance_m or 0 for w in workouts)
@@ -229,14 +236,15 @@ def week_totals(workouts, sessions, unplanned):
         "unplanned": unplanned,
         "sessions": len(sessions),
         "planned_time": hours_text(planned_s) if planned_s else "",
-        "planned_distance": format_distance(planned_m) if planned_m else "",
+        "planned_distance": format_distance(planned_m, units) if planned_m else "",
         "done_time": hours_text(done_s) if done_s else "",
-        "done_distance": format_distance(done_m) if done_m else "",
+        "done_distance": format_distance(done_m, units) if done_m else "",
     }
 
 
 def build_weeks(user, mondays, tz, today, month=None):
-    """The weeks starting on `mondays`, every day with its lines, and week totals."""
+    """The weeks starting on `mondays`, every day with its lines, and week totals,
+    distances in the athlete's units."""
     first, last = mondays[0], mondays[-1] + timedelta(days=6)
     workouts = list(
         services.workouts_between(user, first, last).only(
@@ -245,22 +253,23 @@ def build_weeks(user, mondays, tz, today, month=None):
     )
     sessions = sessions_between(user, first, last, tz)
     urls = url_patterns()
+    units = units_of(user)
     linked = {w.completed_activity_id for w in workouts if w.completed_activity_id}
     lines = {}
     for workout in workouts:
-        line = workout_line(workout, today, urls)
+        line = workout_line(workout, today, urls, units)
         lines.setdefault(workout.scheduled_for, []).append(line)
     for session in sessions:
         if session.pk not in linked:
-            line = session_line(session, tz, urls)
+            line = session_line(session, tz, urls, units)
             lines.setdefault(session.local_day, []).append(line)
     return [
-        _week(monday, workouts, sessions, lines, today, month, urls["new"])
+        _week(monday, workouts, sessions, lines, today, month, urls["new"], units)
         for monday in mondays
     ]
 
 
-def _week(monday, workouts, sessions, lines, today, month, new_url):
+def _week(monday, workouts, sessions, lines, today, month, new_url, units):
     days = [
         Day(
             day=day,
@@ -279,5 +288,6 @@ def _week(monday, workouts, sessions, lines, today, month, new_url):
             [w for w in workouts if first <= w.scheduled_for <= last],
             [s for s in sessions if first <= s.local_day <= last],
             sum(1 for d in days for line in d.lines if line.mark == "unplanned"),
+            units,
         ),
     )

@@ -1,6 +1,14 @@
 """What a workout's page shows: the plan in words, its steps, the session that did it,
 the day's sessions it could be linked to, and the devices it can be sent to."""
 
+from sync.display import (
+    IMPERIAL,
+    METRIC,
+    distance_unit,
+    format_distance,
+    format_pace_clock,
+    units_of,
+)
 from sync.messages import SPORT_LABELS
 
 from . import delivery, matching
@@ -17,44 +25,52 @@ KIND_LABELS = {
 }
 
 
-def target_text(target):
+def target_text(target, units=METRIC):
     if not target:
         return ""
     if target["type"] == "hr_zone":
         return f"heart-rate zone {target['zone']} (Z{target['zone']})"
-    label = "pace" if target["type"] == "pace" else "power"
-    return f"{label} {format_target(target)}"
+    if target["type"] == "pace":
+        low, high = target["min_s_per_km"], target["max_s_per_km"]
+        clocks = f"{format_pace_clock(low, units)}-{format_pace_clock(high, units)}"
+        return f"pace {clocks}/{distance_unit(units)}"
+    return f"power {format_target(target)}"
 
 
-def step_text(step):
-    amount = (
-        format_seconds(step["duration_s"])
-        if "duration_s" in step
-        else format_metres(step["distance_m"])
-    )
-    text = f"{KIND_LABELS[step['kind']]} {amount}"
-    return f"{text} at {target_text(step['target'])}" if step.get("target") else text
+def amount_text(step, units=METRIC):
+    if "duration_s" in step:
+        return format_seconds(step["duration_s"])
+    if units == IMPERIAL:
+        return format_distance(step["distance_m"], units)
+    return format_metres(step["distance_m"])  # 400m, 5km: as the athlete types them
 
 
-def steps_display(structure):
+def step_text(step, units=METRIC):
+    text = f"{KIND_LABELS[step['kind']]} {amount_text(step, units)}"
+    if step.get("target"):
+        return f"{text} at {target_text(step['target'], units)}"
+    return text
+
+
+def steps_display(structure, units=METRIC):
     """Each top-level step as a sentence; a repeat as its count over its steps."""
     rows = []
     for step in (structure or {}).get("steps", ()):
         if step["kind"] == "repeat":
-            inner = [step_text(s) for s in step["steps"]]
+            inner = [step_text(s, units) for s in step["steps"]]
             rows.append({"count": step["count"], "steps": inner})
         else:
-            rows.append({"text": step_text(step)})
+            rows.append({"text": step_text(step, units)})
     return rows
 
 
-def session_text(activity, tz):
+def session_text(activity, tz, units=METRIC):
     sport = SPORT_LABELS.get(activity.sport_type, activity.sport_type)
     parts = [
         activity.start_time.astimezone(tz).strftime("%H:%M"),
         activity.name,
         sport,
-        amounts_text(seconds_of(activity), activity.distance_m),
+        amounts_text(seconds_of(activity), activity.distance_m, units),
     ]
     return " · ".join(part for part in parts if part)
 
@@ -65,19 +81,22 @@ def detail_context(workout, user):
     day = workout.scheduled_for
     activity = workout.completed_activity
     mark = workout_mark(workout, today)
+    units = units_of(user)
     return {
         "workout": workout,
         "calendar_url": week_url(day),
         "sport": SPORT_LABELS.get(workout.sport_type, workout.sport_type),
         "mark": mark,
         "mark_label": MARKS[mark],
-        "planned": amounts_text(workout.planned_duration_s, workout.planned_distance_m),
-        "target": target_text(workout.target),
-        "steps": steps_display(workout.structure),
+        "planned": amounts_text(
+            workout.planned_duration_s, workout.planned_distance_m, units
+        ),
+        "target": target_text(workout.target, units),
+        "steps": steps_display(workout.structure, units),
         "activity": activity,
-        "activity_text": session_text(activity, tz) if activity else "",
+        "activity_text": session_text(activity, tz, units) if activity else "",
         "candidates": [
-            (session, session_text(session, tz))
+            (session, session_text(session, tz, units))
             for session in sessions_between(user, day, day, tz)
             if activity is None or session.pk != activity.pk
         ],

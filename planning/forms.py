@@ -2,7 +2,9 @@
 
 The form only parses (a duration, a pace, the structure's typed syntax); whether the
 values make a workout is services' call, and its WorkoutInvalid errors are put back
-on the fields they are about (apply_errors).
+on the fields they are about (apply_errors). The planned distance and the pace
+target are read and shown in the athlete's units (km or mi, per km or per mile) and
+kept in metres and seconds per km.
 """
 
 import re
@@ -13,6 +15,14 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from providers.sports import SportType
+from sync.display import (
+    METRIC,
+    distance_unit,
+    format_pace_clock,
+    from_metres,
+    pace_to_s_per_km,
+    to_metres,
+)
 from sync.messages import format_duration
 from trainlytics import timezones
 
@@ -27,7 +37,7 @@ ERROR_FIELDS = {
     "scheduled_for": "scheduled_for",
     "scheduled_time": "scheduled_time",
     "planned_duration_s": "planned_duration",
-    "planned_distance_m": "planned_distance_km",
+    "planned_distance_m": "planned_distance",
     "description": "description",
     "target": "target_type",
     "structure": "structure",
@@ -106,19 +116,17 @@ def _units(text):
 READERS = (_clock, _hours_minutes, _units, _minutes)
 
 
-def parse_pace(text):
-    """Seconds per km for "4:30"; None for blank text."""
-    text = text.strip().removesuffix("/km").strip()
+def parse_pace(text, units=METRIC):
+    """Seconds per km for "4:30" (per km, or per mile for imperial units); None for
+    blank text."""
+    unit = distance_unit(units)
+    text = text.strip().removesuffix(f"/{unit}").strip()
     if not text:
         return None
     found = PACE.match(text)
     if not found:
-        raise forms.ValidationError(f"“{text}” is not a pace; write 4:30 (per km).")
-    return int(found.group(1)) * 60 + int(found.group(2))
-
-
-def format_pace(seconds):
-    return f"{seconds // 60}:{seconds % 60:02d}"
+        raise forms.ValidationError(f"“{text}” is not a pace; write 4:30 (per {unit}).")
+    return pace_to_s_per_km(int(found.group(1)) * 60 + int(found.group(2)), units)
 
 
 class WorkoutForm(forms.Form):
@@ -133,8 +141,9 @@ class WorkoutForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     planned_duration = forms.CharField(required=False, help_text=DURATION_HELP)
-    planned_distance_km = forms.DecimalField(
-        label="Planned distance (km)", required=False, max_digits=9, decimal_places=3
+    # Labelled in the athlete's unit (__init__).
+    planned_distance = forms.DecimalField(
+        required=False, max_digits=9, decimal_places=3
     )
     target_type = forms.ChoiceField(
         label="Target", choices=TARGET_TYPES, required=False
@@ -146,8 +155,8 @@ class WorkoutForm(forms.Form):
         empty_value=None,
         required=False,
     )
-    pace_from = forms.CharField(label="Pace from (min:s per km)", required=False)
-    pace_to = forms.CharField(label="Pace to (min:s per km)", required=False)
+    pace_from = forms.CharField(required=False)
+    pace_to = forms.CharField(required=False)
     power_from = forms.IntegerField(label="Power from (W)", required=False)
     power_to = forms.IntegerField(label="Power to (W)", required=False)
     description = forms.CharField(
@@ -165,14 +174,22 @@ class WorkoutForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, units=METRIC, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = units
+        unit = distance_unit(units)
+        self.fields["planned_distance"].label = f"Planned distance ({unit})"
+        self.fields["pace_from"].label = f"Pace from (min:s per {unit})"
+        self.fields["pace_to"].label = f"Pace to (min:s per {unit})"
+
     def clean_planned_duration(self):
         return parse_duration(self.cleaned_data["planned_duration"])
 
     def clean_pace_from(self):
-        return parse_pace(self.cleaned_data["pace_from"])
+        return parse_pace(self.cleaned_data["pace_from"], self.units)
 
     def clean_pace_to(self):
-        return parse_pace(self.cleaned_data["pace_to"])
+        return parse_pace(self.cleaned_data["pace_to"], self.units)
 
     def clean_structure(self):
         try:
@@ -196,14 +213,16 @@ class WorkoutForm(forms.Form):
     def values(self):
         """The cleaned form as services' values (its EDITABLE names)."""
         data = self.cleaned_data
-        km = data["planned_distance_km"]
+        distance = data["planned_distance"]
         return {
             "title": data["title"],
             "sport_type": data["sport_type"],
             "scheduled_for": data["scheduled_for"],
             "scheduled_time": data["scheduled_time"],
             "planned_duration_s": data["planned_duration"],
-            "planned_distance_m": None if km is None else float(km * 1000),
+            "planned_distance_m": None
+            if distance is None
+            else to_metres(distance, self.units),
             "description": data["description"],
             "target": self.target(),
             "structure": data["structure"],
@@ -216,14 +235,15 @@ def apply_errors(form, invalid):
         form.add_error(ERROR_FIELDS.get(name), message)
 
 
-def _km(metres):
+def _distance(metres, units):
     if metres is None:
         return None
-    return f"{metres / 1000:.3f}".rstrip("0").rstrip(".")
+    return f"{from_metres(metres, units):.3f}".rstrip("0").rstrip(".")
 
 
-def initial_for(workout):
-    """The form's starting values for editing `workout`."""
+def initial_for(workout, units=METRIC):
+    """The form's starting values for editing `workout` (distances and paces in
+    `units`, as the form built with them reads them)."""
     target = workout.target or {}
     initial = {
         "title": workout.title,
@@ -231,7 +251,7 @@ def initial_for(workout):
         "scheduled_for": workout.scheduled_for,
         "scheduled_time": workout.scheduled_time,
         "planned_duration": format_duration(workout.planned_duration_s),
-        "planned_distance_km": _km(workout.planned_distance_m),
+        "planned_distance": _distance(workout.planned_distance_m, units),
         "description": workout.description,
         "structure": structure_text.format(workout.structure or {}),
         "target_type": target.get("type", ""),
@@ -240,8 +260,8 @@ def initial_for(workout):
         "power_to": target.get("max_w"),
     }
     if target.get("type") == "pace":
-        initial["pace_from"] = format_pace(target["min_s_per_km"])
-        initial["pace_to"] = format_pace(target["max_s_per_km"])
+        initial["pace_from"] = format_pace_clock(target["min_s_per_km"], units)
+        initial["pace_to"] = format_pace_clock(target["max_s_per_km"], units)
     return initial
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sync.display import units_of
 from sync.models import Activity, Workout
 
 from . import delivery, services
@@ -34,7 +35,11 @@ def detail(request, workout_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request):
-    form = WorkoutForm(request.POST or None, initial=_new_initial(request))
+    form = WorkoutForm(
+        request.POST or None,
+        initial=_new_initial(request),
+        units=units_of(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             workout = services.create_workout(request.user, **form.values())
@@ -56,7 +61,10 @@ def _new_initial(request):
 @require_http_methods(["GET", "POST"])
 def edit(request, workout_id):
     workout = _own(request, workout_id)
-    form = WorkoutForm(request.POST or None, initial=initial_for(workout))
+    units = units_of(request.user)
+    form = WorkoutForm(
+        request.POST or None, initial=initial_for(workout, units), units=units
+    )
     if request.method == "POST" and form.is_valid():
         # Only what changed: a new structure without new sums takes the structure's.
         changed = {

@@ -14,6 +14,7 @@ from django.utils.timesince import timesince
 from providers.models import ConnectionStatus
 
 from . import queries
+from .display import METRIC
 from .messages import (
     failure_message,
     totals_display,
@@ -152,16 +153,16 @@ def card_context(card, url):
     return context
 
 
-def compute_overview(user, connections):
-    """The dashboard's aggregates: totals, the rendered chart (no CSRF in it) and
-    each connection's activity count."""
+def compute_overview(user, connections, units=METRIC):
+    """The dashboard's aggregates: totals (distances in `units`), the rendered chart
+    (no CSRF in it) and each connection's activity count."""
     chart = queries.weekly_chart(queries.weekly_volume(user))
     chart_html = render_to_string(
         "sync/includes/weekly_chart.html",
         {"chart": chart, "chart_svg": queries.weekly_chart_svg(chart)},
     )
     return {
-        "totals": totals_display(queries.totals(user)),
+        "totals": totals_display(queries.totals(user), units),
         "chart_html": chart_html,
         "counts": queries.activity_counts(connections),
     }

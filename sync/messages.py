@@ -8,6 +8,7 @@ from django.utils import formats, timezone
 from providers.models import Provider
 from providers.sports import SportType
 
+from .display import METRIC, format_distance, format_elevation
 from .models import SyncStatus
 
 # Plain dicts: get_FOO_display() rebuilds the choices mapping on every call.
@@ -70,14 +71,6 @@ def format_duration(seconds):
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def format_distance(metres):
-    return "" if metres is None else f"{metres / 1000:.2f} km"
-
-
-def format_elevation(metres):
-    return "" if metres is None else f"{metres:.0f} m"
-
-
 def format_heart_rate(bpm):
     return "" if bpm is None else f"{bpm:.0f} bpm"
 
@@ -94,8 +87,9 @@ def local_start(activity):
     return activity.start_time.astimezone(offset)
 
 
-def activity_display(activity):
-    """Human strings for one feed row or detail page, ready to print as they are."""
+def activity_display(activity, units=METRIC):
+    """Human strings for one feed row or detail page, ready to print as they are;
+    distances in `units` (sync.display)."""
     start = local_start(activity)
     return {
         "provider": PROVIDER_LABELS.get(activity.provider, activity.provider),
@@ -105,18 +99,19 @@ def activity_display(activity):
         "start_iso": start.isoformat(),
         "start_text": start.strftime("%a %-d %b %Y, %H:%M"),
         "duration": format_duration(activity.moving_time_s or activity.elapsed_time_s),
-        "distance": format_distance(activity.distance_m),
-        "elevation": format_elevation(activity.elevation_gain_m),
+        "distance": format_distance(activity.distance_m, units),
+        "elevation": format_elevation(activity.elevation_gain_m, units),
         "heart_rate": format_heart_rate(activity.avg_hr_bpm),
     }
 
 
-def totals_display(totals):
-    """The dashboard totals with their distance and moving time made readable."""
+def totals_display(totals, units=METRIC):
+    """The dashboard totals with their distance (in `units`) and moving time made
+    readable."""
     return {
         period: {
             **values,
-            "distance": format_distance(values["distance_m"]),
+            "distance": format_distance(values["distance_m"], units),
             "moving": format_duration(values["moving_time_s"]),
         }
         for period, values in totals.items()

@@ -17,6 +17,7 @@ from providers.models import ProviderConnection
 
 from . import cache, queries, services
 from .cards import card_context, card_status_html, compute_overview, url_maker
+from .display import units_of
 from .feed import FeedFilterForm, badge_html, feed_rows_html, options_html, with_filled
 from .grouping import GroupingError, merge_activities, split_activity
 from .messages import (
@@ -34,9 +35,13 @@ HISTORY_PAGE_SIZE = 20
 @require_GET
 def dashboard(request):
     user = request.user
+    units = units_of(user)
     connections = queries.user_connections(user)
-    key = cache.dashboard_key(user.pk, connections)
-    overview = cache.get_or_compute(key, lambda: compute_overview(user, connections))
+    # The totals are printed in the athlete's units: a change of units is a new key.
+    key = f"{cache.dashboard_key(user.pk, connections)}:{units}"
+    overview = cache.get_or_compute(
+        key, lambda: compute_overview(user, connections, units)
+    )
     cards = queries.dashboard_cards(user, connections, overview["counts"])
     url = url_maker()
     return render(
@@ -114,7 +119,8 @@ def activities(request):
             request.user, form.filters(), form.cleaned_data["cursor"]
         )
         queries.attach_sessions(page)
-        rows = [(a, activity_display(with_filled(a))) for a in page]
+        units = units_of(request.user)
+        rows = [(a, activity_display(with_filled(a), units)) for a in page]
     next_query = ""
     if next_cursor:
         params = request.GET.copy()
@@ -140,13 +146,13 @@ def _kcal(value):
     return "" if value is None else f"{value:.0f} kcal"
 
 
-def copy_columns(copies):
+def copy_columns(copies, units):
     """Each copy of a session as the strings of its column on the detail page."""
     return [
         {
             "activity": c,
             "badge": badge_html(c.provider),
-            "display": activity_display(c),
+            "display": activity_display(c, units),
             "calories": _kcal(c.calories_kcal),
             "raw_json": json.dumps(c.activity_data, indent=2, sort_keys=True),
         }
@@ -169,17 +175,18 @@ def activity_detail(request, activity_id):
     activity.filled = activity.group.filled if activity.group else {}
     session = with_filled(activity)
     candidates = queries.merge_candidates(activity, copies)
+    units = units_of(request.user)
     return render(
         request,
         "sync/activity_detail.html",
         {
             "activity": session,
-            "display": activity_display(session),
+            "display": activity_display(session, units),
             "elapsed": format_duration(session.elapsed_time_s),
             "badges": [badge_html(c.provider) for c in copies],
-            "columns": copy_columns(copies),
+            "columns": copy_columns(copies, units),
             "grouped": len(copies) > 1,
-            "candidates": [(c, activity_display(c)) for c in candidates],
+            "candidates": [(c, activity_display(c, units)) for c in candidates],
         },
     )
 

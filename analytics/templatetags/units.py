@@ -3,11 +3,11 @@
 
 Filters cannot see the request, so `units` is the athlete's setting put in every
 template's context by analytics.context_processors.units (read lazily: a page
-that prints no distance costs no query)."""
+that prints no distance costs no lookup). The conversions are sync.display's."""
 
 from django import template
 
-from .. import units as convert
+from sync import display as convert
 
 register = template.Library()
 

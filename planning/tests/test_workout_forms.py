@@ -17,7 +17,7 @@ VALID = {
     "scheduled_for": "2026-05-05",
     "scheduled_time": "",
     "planned_duration": "",
-    "planned_distance_km": "",
+    "planned_distance": "",
     "target_type": "",
     "description": "",
     "structure": "",
@@ -76,7 +76,7 @@ def test_creating_saves_every_value_and_goes_to_its_week(logged_in, user):
             **VALID,
             "scheduled_time": "06:30",
             "planned_duration": "1:05:00",
-            "planned_distance_km": "12.35",
+            "planned_distance": "12.35",
             "target_type": "pace",
             "pace_from": "4:30",
             "pace_to": "4:45/km",
@@ -127,8 +127,8 @@ def test_the_new_form_takes_its_date_from_the_calendars_link(logged_in):
         ({"scheduled_for": "5 May"}, "scheduled_for", "Enter a valid date."),
         ({"planned_duration": "-20min"}, "planned_duration", "cannot be negative"),
         (
-            {"planned_distance_km": "-5"},
-            "planned_distance_km",
+            {"planned_distance": "-5"},
+            "planned_distance",
             "The planned distance must be more than zero.",
         ),
         (
@@ -183,7 +183,7 @@ def test_the_edit_form_shows_the_workout_as_it_was_typed(logged_in, user):
     html = logged_in.get(reverse("planning:workout-edit", args=[workout.pk])).content
     html = html.decode()
     assert 'name="planned_duration" value="1:15:00"' in html
-    assert 'name="planned_distance_km" value="12"' in html
+    assert 'name="planned_distance" value="12"' in html
     assert '<option value="3" selected>Z3</option>' in html
     assert ">\nwarmup 10min</textarea>" in html
 
