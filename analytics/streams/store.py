@@ -31,7 +31,9 @@ def streams_for(activity):
         default=Value(1),
         output_field=IntegerField(),
     )
-    return rows.order_by(ready_first, "-pk").first()
+    # The series are read only when drawn (a cached page never draws them): a 4-hour
+    # ride's are 100 kB or more.
+    return rows.defer("data", "low").order_by(ready_first, "-pk").first()
 
 
 def ready_fields(data, source, now=None):
