@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from .. import cache as analytics_cache
 from ..models import AthleteSettings, StreamStatus, Units
 from . import display, queue, store
 
@@ -33,35 +34,35 @@ OSM_ATTRIBUTION = (
 def block_html(activity, template=BLOCK):
     """The block (or its body, for the htmx poll) for `activity`, as HTML.
 
-    A ready block is rendered once and cached: a 4-hour ride's splits, zones, charts
-    and map cost more to render than the rest of the page together.
+    A ready block is rendered once and cached under the athlete's analytics version
+    (analytics.cache: bumped when a streams row becomes ready and when the settings
+    change), so showing it again costs no query: a 4-hour ride's splits, zones,
+    charts and map cost more to render than the rest of the page together.
     """
+    key = _html_key(template, activity)
+    html = cache.get(key)
+    if html is not None:
+        return mark_safe(html)  # noqa: S308 - rendered from our own template
     row = store.streams_for(activity)
     if row is None or row.status != StreamStatus.READY:
         row = queue.request_now(activity, row)
+    context = {"activity": activity, "row": row, "status": row.status}
     if row.status != StreamStatus.READY:
-        context = {"activity": activity, "row": row, "status": row.status}
         return mark_safe(render_to_string(template, context))  # noqa: S308 - ours
     athlete = AthleteSettings.objects.filter(user_id=activity.user_id).first()
-    key = _html_key(template, activity, row, athlete)
-    html = cache.get(key)
-    if html is None:
-        context = {"activity": activity, "row": row, "status": row.status}
-        context.update(_ready(activity, row, athlete))
-        html = render_to_string(template, context)
-        cache.set(key, html, HTML_TTL_S)
+    context.update(_ready(activity, row, athlete))
+    html = render_to_string(template, context)
+    cache.set(key, html, HTML_TTL_S)
     return mark_safe(html)  # noqa: S308 - rendered from our own template
 
 
-def _html_key(template, activity, row, athlete):
+def _html_key(template, activity):
     parts = [
         template,
         activity.pk,
+        activity.group_id,
         activity.sport_type,
-        row.pk,
-        row.fetched_at.timestamp() if row.fetched_at else 0,
-        athlete.updated_at.timestamp() if athlete else 0,
-        getattr(athlete, "observed_max_hr_bpm", None),
+        analytics_cache.version(activity.user_id),
         getattr(settings, "MAP_TILE_URL", OSM_TILES),
     ]
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
