@@ -6,17 +6,19 @@ import re
 
 from django import forms
 
+from sync.display import distance_unit, format_pace_clock, pace_to_s_per_km
+
 from .models import Units
 
 PACE = re.compile(r"^\s*(\d{1,2}):([0-5]\d)\s*$")
 ZONE_FIELDS = ("zone_1", "zone_2", "zone_3", "zone_4")
 
 
-def pace_text(seconds):
-    if not seconds:
+def pace_text(seconds_per_km, units=Units.METRIC):
+    """ "4:45" per km, or per mile for `units` imperial; "" when unset."""
+    if not seconds_per_km:
         return ""
-    minutes, secs = divmod(seconds, 60)
-    return f"{minutes}:{secs:02d}"
+    return format_pace_clock(seconds_per_km, units)
 
 
 def _bpm(label, help_text=""):
@@ -48,6 +50,14 @@ class SettingsForm(forms.Form):
     zone_4 = _bpm("Zone 4 ends at (bpm)", "Zone 5 runs to your max HR.")
     units = forms.ChoiceField(choices=Units.choices, widget=forms.RadioSelect)
 
+    def __init__(self, *args, pace_units=Units.METRIC, **kwargs):
+        """`pace_units`: the athlete's saved units, which the pace is typed in (the
+        units choice on this same form applies from the next page on)."""
+        super().__init__(*args, **kwargs)
+        self.pace_units = pace_units
+        unit = distance_unit(pace_units)
+        self.fields["threshold_pace"].label = f"Threshold pace (mm:ss per {unit})"
+
     def clean_threshold_pace(self):
         text = self.cleaned_data["threshold_pace"].strip()
         if not text:
@@ -55,7 +65,7 @@ class SettingsForm(forms.Form):
         found = PACE.match(text)
         if not found:
             raise forms.ValidationError("Write the pace as minutes:seconds, e.g. 4:45.")
-        return int(found[1]) * 60 + int(found[2])
+        return pace_to_s_per_km(int(found[1]) * 60 + int(found[2]), self.pace_units)
 
     def clean(self):
         data = super().clean()
@@ -99,7 +109,7 @@ def initial(athlete):
         "resting_hr_bpm": athlete.resting_hr_bpm,
         "max_hr_bpm": athlete.max_hr_bpm,
         "ftp_w": athlete.ftp_w,
-        "threshold_pace": pace_text(athlete.threshold_pace_s_per_km),
+        "threshold_pace": pace_text(athlete.threshold_pace_s_per_km, athlete.units),
         **dict(zip(ZONE_FIELDS, zones, strict=True)),
         "units": athlete.units,
     }

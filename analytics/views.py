@@ -51,7 +51,7 @@ def analytics(request):
 def settings_page(request):
     saved = services.athlete_settings(request.user.pk)
     if request.method == "POST":
-        form = SettingsForm(request.POST)
+        form = SettingsForm(request.POST, pace_units=saved.units)
         if form.is_valid():
             try:
                 athlete.update_settings(request.user.pk, **form.values())
@@ -61,7 +61,7 @@ def settings_page(request):
                 flash.success(request, "Settings saved.")
                 return redirect("analytics:settings")
     else:
-        form = SettingsForm(initial=initial(saved))
+        form = SettingsForm(initial=initial(saved), pace_units=saved.units)
     physio = services.physiology(saved)
     return render(
         request,

@@ -4,9 +4,7 @@ the day's sessions it could be linked to, and the devices it can be sent to."""
 from sync.display import (
     IMPERIAL,
     METRIC,
-    distance_unit,
     format_distance,
-    format_pace_clock,
     units_of,
 )
 from sync.messages import SPORT_LABELS
@@ -31,9 +29,7 @@ def target_text(target, units=METRIC):
     if target["type"] == "hr_zone":
         return f"heart-rate zone {target['zone']} (Z{target['zone']})"
     if target["type"] == "pace":
-        low, high = target["min_s_per_km"], target["max_s_per_km"]
-        clocks = f"{format_pace_clock(low, units)}-{format_pace_clock(high, units)}"
-        return f"pace {clocks}/{distance_unit(units)}"
+        return f"pace {format_target(target, units)}"
     return f"power {format_target(target)}"
 
 

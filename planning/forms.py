@@ -253,7 +253,7 @@ def initial_for(workout, units=METRIC):
         "planned_duration": format_duration(workout.planned_duration_s),
         "planned_distance": _distance(workout.planned_distance_m, units),
         "description": workout.description,
-        "structure": structure_text.format(workout.structure or {}),
+        "structure": structure_text.format(workout.structure or {}, units),
         "target_type": target.get("type", ""),
         "target_zone": target.get("zone"),
         "power_from": target.get("min_w"),

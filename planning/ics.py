@@ -10,6 +10,7 @@ when the workout was last changed (§3.8.7.2) and the feed reads the same until 
 
 from datetime import UTC, datetime, timedelta
 
+from sync.display import METRIC
 from sync.messages import SPORT_LABELS
 from sync.models import WorkoutStatus
 
@@ -38,8 +39,9 @@ def window(today):
     return today - timedelta(days=DAYS_BEFORE), today + timedelta(days=DAYS_AFTER)
 
 
-def calendar_text(workouts, tz, url_of, name="Trainlytics training plan"):
-    """The whole feed: `url_of(workout)` gives each event's page address."""
+def calendar_text(workouts, tz, url_of, name="Trainlytics training plan", units=METRIC):
+    """The whole feed: `url_of(workout)` gives each event's page address; distances
+    and paces in the athlete's `units`."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -51,12 +53,12 @@ def calendar_text(workouts, tz, url_of, name="Trainlytics training plan"):
         "X-PUBLISHED-TTL:PT1H",
     ]
     for workout in workouts:
-        lines.extend(event_lines(workout, tz, url_of(workout)))
+        lines.extend(event_lines(workout, tz, url_of(workout), units))
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
 
 
-def event_lines(workout, tz, url):
+def event_lines(workout, tz, url, units=METRIC):
     return [
         "BEGIN:VEVENT",
         f"UID:workout-{workout.pk}@trainlytics",
@@ -65,7 +67,7 @@ def event_lines(workout, tz, url):
         f"LAST-MODIFIED:{utc_text(workout.updated_at)}",
         *when_lines(workout, tz),
         f"SUMMARY:{escape(workout.title + SUMMARY_SUFFIX.get(workout.status, ''))}",
-        f"DESCRIPTION:{escape(description(workout))}",
+        f"DESCRIPTION:{escape(description(workout, units))}",
         f"CATEGORIES:{escape(SPORT_LABELS.get(workout.sport_type, 'Workout'))}",
         f"STATUS:{STATUS.get(workout.status, 'CONFIRMED')}",
         "TRANSP:TRANSPARENT",
@@ -91,18 +93,20 @@ def when_lines(workout, tz):
     return [f"DTSTART:{utc_text(start)}", f"DTEND:{utc_text(start + length)}"]
 
 
-def description(workout):
+def description(workout, units=METRIC):
     parts = [
         f"{SPORT_LABELS.get(workout.sport_type, workout.sport_type)}: "
         f"{workout.get_status_display().lower()}"
     ]
-    planned = amounts_text(workout.planned_duration_s, workout.planned_distance_m)
+    planned = amounts_text(
+        workout.planned_duration_s, workout.planned_distance_m, units
+    )
     if planned:
         parts.append(f"Planned: {planned}")
     if workout.target:
-        parts.append(f"Target: {format_target(workout.target)}")
+        parts.append(f"Target: {format_target(workout.target, units)}")
     if workout.structure:
-        parts.append("\n" + format_structure(workout.structure))
+        parts.append("\n" + format_structure(workout.structure, units))
     if workout.description:
         parts.append("\n" + workout.description)
     return "\n".join(parts)

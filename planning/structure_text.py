@@ -6,13 +6,23 @@
 
 A step is [kind] amount [target]: the kind is warmup, interval (the default),
 recovery, rest or cooldown; the amount a time (90s, 3min, 1h, 1h30min) or a distance
-(400m, 5km, 2mi); the target a heart-rate zone (Z1 to Z5), a pace range per km
-(4:30-4:45/km) or a power range (200-250W). "N x" starts a repeat of the steps after
-it, joined by "+" or ",", brackets optional. parse() gives the dict that
-structure.validate() takes; format() turns a clean structure back into this text.
+(400m, 5km, 2mi); the target a heart-rate zone (Z1 to Z5), a pace range per km or
+per mile (4:30-4:45/km, 7:15-7:40/mi) or a power range (200-250W). "N x" starts a
+repeat of the steps after it, joined by "+" or ",", brackets optional. parse() gives
+the dict that structure.validate() takes; format() turns a clean structure back
+into this text, paces in the athlete's units.
 """
 
 import re
+
+from sync.display import (
+    IMPERIAL,
+    METRES_PER_MILE,
+    METRIC,
+    distance_unit,
+    format_pace_clock,
+    pace_to_s_per_km,
+)
 
 from .structure import STEP_KINDS, StructureError, validate
 
@@ -21,7 +31,7 @@ TIME = re.compile(
 )
 DISTANCE = re.compile(r"^(\d+(?:\.\d+)?)(m|km|mi)$")
 ZONE = re.compile(r"^z([1-5])$")
-PACE = re.compile(r"^(\d{1,2}):([0-5]\d)-(\d{1,2}):([0-5]\d)/km$")
+PACE = re.compile(r"^(\d{1,2}):([0-5]\d)-(\d{1,2}):([0-5]\d)/(km|mi)$")
 POWER = re.compile(r"^(\d+)-(\d+)w$")
 REPEAT = re.compile(r"^(\d+)\s*[x\u00d7]\s*\(?(.*?)\)?$")
 METRES = {"m": 1, "km": 1000, "mi": 1609.344}
@@ -80,11 +90,12 @@ def _word(step, word):
     elif zone := ZONE.match(word):
         step["target"] = {"type": "hr_zone", "zone": int(zone.group(1))}
     elif pace := PACE.match(word):
-        a, b, c, d = (int(g) for g in pace.groups())
+        a, b, c, d = (int(g) for g in pace.groups()[:4])
+        units = IMPERIAL if pace.group(5) == "mi" else METRIC
         step["target"] = {
             "type": "pace",
-            "min_s_per_km": a * 60 + b,
-            "max_s_per_km": c * 60 + d,
+            "min_s_per_km": pace_to_s_per_km(a * 60 + b, units),
+            "max_s_per_km": pace_to_s_per_km(c * 60 + d, units),
         }
     elif power := POWER.match(word):
         low, high = (int(g) for g in power.groups())
@@ -99,27 +110,28 @@ def _amount(step, name, value):
     step[name] = value
 
 
-def format(structure):
-    """The text parse() would read back as `structure` (a clean one)."""
+def format(structure, units=METRIC):
+    """The text parse() would read back as `structure` (a clean one), paces per km
+    or, for `units` imperial, per mile."""
     lines = []
     for step in structure.get("steps", ()):
         if step["kind"] == "repeat":
-            inner = " + ".join(_format_step(s) for s in step["steps"])
+            inner = " + ".join(_format_step(s, units) for s in step["steps"])
             lines.append(f"{step['count']}x {inner}")
         else:
-            lines.append(_format_step(step))
+            lines.append(_format_step(step, units))
     return "\n".join(lines)
 
 
-def _format_step(step):
+def _format_step(step, units=METRIC):
     words = [] if step["kind"] == "interval" else [step["kind"]]
     words.append(
         format_seconds(step["duration_s"])
         if "duration_s" in step
-        else format_metres(step["distance_m"])
+        else format_metres(step["distance_m"], units)
     )
     if step.get("target"):
-        words.append(format_target(step["target"]))
+        words.append(format_target(step["target"], units))
     return " ".join(words)
 
 
@@ -130,16 +142,22 @@ def format_seconds(seconds):
     return text + (f"{secs}s" if secs or not text else "")
 
 
-def format_metres(metres):
+def format_metres(metres, units=METRIC):
+    """As the athlete would type it: 400m, 5km, or 3mi for a whole hundredth of a
+    mile when their units are imperial."""
+    miles = metres / METRES_PER_MILE
+    if units == IMPERIAL and abs(round(miles, 2) - miles) < 1e-9:
+        return f"{round(miles, 2):g}mi"
     if metres >= 1000 and metres % 100 == 0:
         return f"{metres / 1000:g}km"
     return f"{metres:g}m"
 
 
-def format_target(target):
+def format_target(target, units=METRIC):
     if target["type"] == "hr_zone":
         return f"Z{target['zone']}"
     if target["type"] == "pace":
-        low, high = target["min_s_per_km"], target["max_s_per_km"]
-        return f"{low // 60}:{low % 60:02d}-{high // 60}:{high % 60:02d}/km"
+        low = format_pace_clock(target["min_s_per_km"], units)
+        high = format_pace_clock(target["max_s_per_km"], units)
+        return f"{low}-{high}/{distance_unit(units)}"
     return f"{target['min_w']}-{target['max_w']}W"

@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from sync.display import units_of
+
 from . import feeds, ics, matching, preferences
 from .calendar import build_weeks
 from .forms import TimeZoneForm, time_zone_options
@@ -93,6 +95,7 @@ def feed(request, token):
         workouts,
         tz,
         lambda w: request.build_absolute_uri(reverse("planning:workout", args=[w.pk])),
+        units=units_of(user),
     )
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="trainlytics.ics"'

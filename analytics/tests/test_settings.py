@@ -117,3 +117,15 @@ def test_the_settings_page_needs_a_login(client, db):
     response = client.get(URL)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_an_imperial_athlete_types_the_threshold_pace_per_mile(logged_in, user):
+    athlete.update_settings(user.pk, units="imperial")
+    page = logged_in.get(URL).content.decode()
+    assert "Threshold pace (mm:ss per mi)" in page
+
+    logged_in.post(URL, VALID | {"threshold_pace": "7:23"})
+
+    saved = AthleteSettings.objects.get(user=user)
+    assert saved.threshold_pace_s_per_km == 275  # 7:23 per mile is 4:35 per km
+    assert 'value="7:23"' in logged_in.get(URL).content.decode()

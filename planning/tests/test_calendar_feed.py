@@ -177,3 +177,34 @@ def test_the_feed_of_a_deactivated_athlete_is_closed(logged_in, user):
     user.is_active = False
     user.save()
     assert read(logged_in, token).status_code == 404
+
+
+def test_the_feed_speaks_the_athletes_units(logged_in, client, user, monkeypatch):
+    from sync import display
+
+    monkeypatch.setitem(display._lookup, "units", lambda user_id: "imperial")
+    plan(
+        user,
+        day=date.today(),
+        title="Tempo",
+        planned_distance_m=16_093.44,
+        structure={
+            "steps": [
+                {
+                    "kind": "interval",
+                    "distance_m": 4828.032,
+                    "target": {
+                        "type": "pace",
+                        "min_s_per_km": 270,
+                        "max_s_per_km": 286,
+                    },
+                }
+            ]
+        },
+    )
+    token = make_feed(logged_in)
+    client.logout()
+    description = str(events(read(client, token))["Tempo"]["DESCRIPTION"])
+    assert "10.00 mi" in description
+    assert "3mi 7:15-7:40/mi" in description
+    assert "km" not in description

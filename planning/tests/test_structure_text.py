@@ -72,3 +72,12 @@ def test_format_reads_back_as_the_same_structure():
     structure = parse(text)
     assert format(structure) == text
     assert parse(format(structure)) == structure
+
+
+def test_a_pace_per_mile_is_stored_per_km_and_written_back_per_mile():
+    structure = parse("3mi 7:15-7:40/mi")
+    target = structure["steps"][0]["target"]
+    assert (target["min_s_per_km"], target["max_s_per_km"]) == (270, 286)
+    assert format(structure, "imperial") == "3mi 7:15-7:40/mi"
+    assert parse(format(structure, "imperial")) == structure
+    assert format(structure) == "4828.03m 4:30-4:46/km"

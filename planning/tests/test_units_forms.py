@@ -85,3 +85,24 @@ def test_a_pace_that_cannot_be_read_says_per_mile_to_an_imperial_athlete():
     assert caught.value.messages == ["“fast” is not a pace; write 4:30 (per mi)."]
     assert parse_pace("8:00/mi", "imperial") == 298
     assert parse_pace("4:30/km") == 270
+
+
+def test_an_imperial_athletes_steps_read_in_miles_and_paces_per_mile(imperial, user):
+    workout = plan(
+        user,
+        structure={
+            "steps": [
+                {
+                    "kind": "interval",
+                    "distance_m": 1609.344,
+                    "target": {
+                        "type": "pace",
+                        "min_s_per_km": 300,
+                        "max_s_per_km": 310,
+                    },
+                }
+            ]
+        },
+    )
+    page = imperial.get(reverse("planning:workout-edit", args=[workout.pk]))
+    assert "1mi 8:03-8:19/mi" in page.content.decode()
