@@ -33,7 +33,15 @@ FAMILY_LABELS = {
 }
 FAMILY_OF = {sport: name for name, sports in SPORT_FAMILIES.items() for sport in sports}
 SPORT_LABELS = dict(SportType.choices)
-FIELDS = ("id", "name", "sport_type", "start_time", "distance_m", "seconds")
+FIELDS = (
+    "id",
+    "name",
+    "sport_type",
+    "start_time",
+    "utc_offset_s",
+    "distance_m",
+    "seconds",
+)
 # record name: the session's column holding the measure
 MEASURES = {"distance": "distance_m", "duration": "seconds"}
 
@@ -87,6 +95,7 @@ def personal_records(user_id):
         for record, column in MEASURES.items():
             top = best.get((family, record))
             if top and row[column] == top[0]:
+                row["date"] = local_day(row["start_time"], row["utc_offset_s"])
                 found.setdefault((family, record), row)
     efforts = best_efforts(user_id)
     families = sorted({family for family, _ in best}, key=family_label)
@@ -194,9 +203,14 @@ def _beats(value, session, held, unit):
     )
 
 
+def local_day(start, utc_offset_s):
+    """The day a session was done where it was done (the provider's offset), as
+    loads count it."""
+    return (start.astimezone(UTC) + timedelta(seconds=utc_offset_s or 0)).date()
+
+
 def _effort(effort, value, session):
     start = session["start_time"]
-    offset = timedelta(seconds=session["utc_offset_s"] or 0)
     seconds = effort.unit == "s"
     return {
         "name": effort.name,
@@ -205,6 +219,5 @@ def _effort(effort, value, session):
         "text": format_duration(round(value)) if seconds else f"{value:.0f} W",
         "activity_id": session["activity_id"],
         "start_time": start,
-        # The day it was done where it was done (the provider's offset), as loads.
-        "date": (start.astimezone(UTC) + offset).date(),
+        "date": local_day(start, session["utc_offset_s"]),
     }

@@ -60,3 +60,12 @@ def test_a_duplicate_copy_is_not_a_record_of_its_own(user):
 def test_another_athletes_records_are_not_mine(user, other_user):
     stored(other_user, START, distance_m=50000.0)
     assert personal_records(user.pk) == []
+
+
+def test_a_record_is_dated_the_day_it_was_done_where_it_was_done(user):
+    # 22:54 UTC on 30 November is 07:54 on 1 December in Tokyo (UTC+9).
+    late = datetime(2026, 11, 30, 22, 54, tzinfo=UTC)
+    stored(user, late, sport_type="hike", distance_m=20100.0, utc_offset_s=9 * 3600)
+    walk = by_family(user)["walk"]
+    assert walk["distance"]["date"] == datetime(2026, 12, 1).date()
+    assert walk["duration"]["date"] == datetime(2026, 12, 1).date()
