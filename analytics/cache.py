@@ -10,12 +10,11 @@ the TTL, and the fitness figures, keyed by the loads themselves
 (fitness.loads_version), are never stale.
 """
 
-from uuid import uuid4
-
-from django.core.cache import cache
 from django.db import transaction
 
-TTL_S = 10 * 60
+from sync.cache import get_or_compute, new_version, version_of
+
+__all__ = ["bump", "get_or_compute", "version"]
 
 
 def _key(user_id):
@@ -23,25 +22,11 @@ def _key(user_id):
 
 
 def version(user_id):
-    """An opaque token that changes with every bump; a lost one is new and random,
-    so an eviction can only invalidate pages, never bring back an old one."""
-    key = _key(user_id)
-    found = cache.get(key)
-    if found is None:
-        cache.add(key, uuid4().hex, timeout=None)
-        found = cache.get(key)
-    return found
+    """An opaque token that changes with every bump (sync.cache.version_of)."""
+    return version_of(_key(user_id))
 
 
 def bump(user_id):
     """Invalidate the athlete's cached pages once the current transaction commits
     (before it, another request could cache the old data under the new version)."""
-    transaction.on_commit(lambda: cache.set(_key(user_id), uuid4().hex, timeout=None))
-
-
-def get_or_compute(key, compute):
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, TTL_S)
-    return value
+    transaction.on_commit(lambda: new_version(_key(user_id)))

@@ -41,14 +41,14 @@ def _version_key(user_id):
     return f"sync:data-version:{user_id}"
 
 
-def data_version(user_id):
-    """An opaque token that changes whenever bump_data_version(user_id) is called.
+def version_of(key):
+    """An opaque token stored under `key` that changes whenever new_version(key) is
+    called (other apps version their own caches with these two).
 
     A missing version (never set, or evicted) becomes a fresh random one rather than
     a counter restarting at 0, so an eviction can only invalidate entries, never bring
     back one cached under an older version.
     """
-    key = _version_key(user_id)
     version = cache.get(key)
     if version is None:
         cache.add(key, uuid4().hex, timeout=None)
@@ -56,9 +56,18 @@ def data_version(user_id):
     return version
 
 
+def new_version(key):
+    cache.set(key, uuid4().hex, timeout=None)
+
+
+def data_version(user_id):
+    """The version of this user's activities (bump_data_version changes it)."""
+    return version_of(_version_key(user_id))
+
+
 def bump_data_version(user_id):
     """Invalidate everything cached for this user's activities."""
-    cache.set(_version_key(user_id), uuid4().hex, timeout=None)
+    new_version(_version_key(user_id))
 
 
 def dashboard_key(user_id, connections, today=None):
