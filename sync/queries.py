@@ -298,8 +298,6 @@ def activity_page(user, filters, cursor="", size=FEED_PAGE_SIZE):
 
 # How far from a session the detail page looks for a copy to merge: wider than the
 # three minutes grouping allows, for a phone started late or a clock off by hours.
-MERGE_WINDOW = timedelta(hours=6)
-MERGE_CANDIDATES = 20
 
 
 def by_priority(providers):
@@ -350,22 +348,6 @@ def session_copies(activity):
     copies = list(Activity.objects.filter(group_id=activity.group_id))
     rank = {p: i for i, p in enumerate(by_priority({c.provider for c in copies}))}
     return sorted(copies, key=lambda c: (not c.is_canonical, rank[c.provider], c.pk))
-
-
-def merge_candidates(activity, copies):
-    """Copies from providers not yet in the session that start near it: what the
-    athlete may merge a missed pair with. One query."""
-    start = activity.start_time
-    return list(
-        Activity.objects.filter(
-            user_id=activity.user_id,
-            start_time__gte=start - MERGE_WINDOW,
-            start_time__lte=start + MERGE_WINDOW,
-        )
-        .exclude(provider__in={c.provider for c in copies})
-        .defer("activity_data")
-        .order_by("start_time", "id")[:MERGE_CANDIDATES]
-    )
 
 
 def summary(user, now=None):

@@ -16,6 +16,7 @@ from providers import services as connection_services
 from providers.models import ProviderConnection
 
 from . import cache, queries, services
+from .candidates import merge_candidates
 from .cards import card_context, card_status_html, compute_overview, url_maker
 from .display import units_of
 from .feed import FeedFilterForm, badge_html, feed_rows_html, options_html, with_filled
@@ -174,7 +175,7 @@ def activity_detail(request, activity_id):
         return redirect("sync:activity", copies[0].pk)
     activity.filled = activity.group.filled if activity.group else {}
     session = with_filled(activity)
-    candidates = queries.merge_candidates(activity, copies)
+    candidates = merge_candidates(activity, copies)
     units = units_of(request.user)
     return render(
         request,
