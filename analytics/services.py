@@ -8,6 +8,7 @@ new ones inserted, a handful of queries whatever the number of activities.
 """
 
 from datetime import UTC, timedelta
+from itertools import batched
 
 from django.db import transaction
 from django.db.models import Max
@@ -34,6 +35,8 @@ from .writes import insert_loads
 WINDOW = timedelta(hours=15)
 # Max HR readings outside this range are sensor noise, not the athlete.
 PLAUSIBLE_MAX_HR = (100, 230)
+# Copies a load rewrite reads, writes and forgets at a time.
+CHUNK = 2000
 SESSION_FIELDS = (
     "id",
     "is_canonical",
@@ -114,25 +117,30 @@ def _observe(athlete):
 
 
 def _rewrite(athlete, window):
+    """Rewrite the loads of every copy in `window` (None: all), CHUNK copies at a
+    time so a 100,000-activity backfill never holds them all in memory."""
     user_id, physio = athlete.user_id, physiology(athlete)
-    # Every copy in the window, canonical or not, with its load if it has one: a
-    # copy no longer canonical loses its load, and an empty window (the usual new
-    # page) deletes nothing.
     copies = Activity.objects.filter(user_id=user_id)
-    old = TrainingLoad.objects.filter(user_id=user_id)
     if window is not None:
         copies = copies.filter(start_time__gte=window[0], start_time__lte=window[1])
-        old = old.filter(
-            activity__start_time__gte=window[0], activity__start_time__lte=window[1]
-        )
-    rows = list(copies.order_by().values(*SESSION_FIELDS))
-    sessions = [row for row in rows if row["is_canonical"]]
-    channels = _power_channels(user_id, window) if physio.ftp_w else {}
-    loads = _loads(athlete, sessions, physio, channels)
-    if any(row["training_load__id"] is not None for row in rows):
-        old.delete()
-    insert_loads(loads)
+    rows = copies.order_by("start_time", "id").values(*SESSION_FIELDS)
+    written = 0
+    for chunk in batched(rows.iterator(chunk_size=CHUNK), CHUNK):
+        written += _rewrite_chunk(athlete, physio, chunk)
     cache.bump(user_id)
+    return written
+
+
+def _rewrite_chunk(athlete, physio, rows):
+    # Every copy, canonical or not, comes with its load if it has one: a copy no
+    # longer canonical loses its load, and new copies (the usual page) delete nothing.
+    had_load = [row["id"] for row in rows if row["training_load__id"] is not None]
+    if had_load:
+        TrainingLoad.objects.filter(activity_id__in=had_load).delete()
+    sessions = [row for row in rows if row["is_canonical"]]
+    channels = _power_channels([row["id"] for row in sessions]) if physio.ftp_w else {}
+    loads = _loads(athlete, sessions, physio, channels)
+    insert_loads(loads)
     return len(loads)
 
 
@@ -173,20 +181,15 @@ def _time_zone(athlete):
     return (found.values_list("time_zone").first() or ("UTC",))[0]
 
 
-def _power_channels(user_id, window):
-    """{activity id: decoded channels} of the rides whose ready streams have power.
+def _power_channels(activity_ids):
+    """{activity id: decoded channels} of these sessions' ready rides with power.
 
     The channel list is read first, so streams without power are never decoded."""
     ready = ActivityStreams.objects.filter(
-        activity__user_id=user_id,
-        activity__is_canonical=True,
+        activity_id__in=activity_ids,
         activity__sport_type__in=POWER_SPORTS,
         status=StreamStatus.READY,
     )
-    if window is not None:
-        ready = ready.filter(
-            activity__start_time__gte=window[0], activity__start_time__lte=window[1]
-        )
     with_power = [
         pk for pk, names in ready.values_list("pk", "channels") if "power_w" in names
     ]

@@ -32,6 +32,8 @@ from ..models import ActivityStreams, StreamStatus
 from . import conf
 from .store import streams_for
 
+# How far ahead of our clock a new activity's start may be and still be recent.
+FUTURE_SKEW = timedelta(days=1)
 WORKER_LOST = "Loading the detailed data did not finish. Open the activity again."
 # What fetching writes on a LOW row that waits for spare requests; a row with it
 # holds no lease, so an athlete opening the activity may make it due at once.
@@ -134,14 +136,19 @@ def request_recent(user_id, starts=(), everything=False, now=None):
     """LOW rows for the athlete's sessions that started in the last
     STREAMS_RECENT_DAYS among those announced; returns how many were queued.
 
-    No query at all when every start is older (a backfill)."""
+    No query at all when every start is older (a backfill). A start in the future
+    (a device with a wrong clock, test data) is not recent: only a day of clock
+    skew is. STREAMS_RECENT_DAYS = 0 turns this off."""
+    if conf.recent_days() <= 0:
+        return 0
     now = now or timezone.now()
     since = now - timedelta(days=conf.recent_days())
+    until = now + FUTURE_SKEW
     activities = Activity.objects.filter(
-        user_id=user_id, is_canonical=True, start_time__gte=since
+        user_id=user_id, is_canonical=True, start_time__gte=since, start_time__lte=until
     )
     if not everything:
-        recent = sorted({s for s in starts if s >= since})
+        recent = sorted({s for s in starts if since <= s <= until})
         if not recent:
             return 0
         activities = activities.filter(start_time__in=recent)

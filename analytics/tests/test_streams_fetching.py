@@ -57,6 +57,25 @@ def test_a_backfill_of_2000_old_activities_queues_no_fetch(user, queued):
     assert not ActivityStreams.objects.exists()
 
 
+def test_activities_dated_in_the_future_are_not_new(user, queued):
+    # A backfill of a device whose clock is years ahead, as the ingest bench's is.
+    backfill(
+        make_connection(user, "strava"),
+        500,
+        newest=timezone.now() + timedelta(days=600),
+    )
+
+    assert queued == []
+    assert not ActivityStreams.objects.exists()
+
+
+def test_no_activity_is_new_when_the_setting_is_zero(user, queued, settings):
+    settings.STREAMS_RECENT_DAYS = 0
+    backfill(make_connection(user, "strava"), 3, newest=hours_ago(1))
+
+    assert queued == []
+
+
 def test_new_activities_get_a_low_priority_fetch_below_syncs(user, queued):
     # Started 5 h, 1 d, 2 d, 3 d 3 h and 4 d 4 h ago: the last two are not new.
     backfill(make_connection(user, "strava"), 5, newest=hours_ago(5))
