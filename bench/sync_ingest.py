@@ -350,6 +350,11 @@ def main(count, rss_count):
     print(f"re-sync / floor re-sync {resync_s / floor_update_s:5.2f}x  (A)")
     print(f"naive / backfill       {naive_s / ours_s:5.1f}x faster (A; target >= 10x)")
     print(f"                       {naive_s / dup_s:5.1f}x faster (B)")
+    # The child measures its backfill alone: what this run left (scenario B's Garmin
+    # copies) is deleted here, not in the child, whose peak would include it.
+    from sync.models import Activity
+
+    Activity.objects.filter(user_id=connection.user_id).delete()
     child = subprocess.run(  # noqa: S603 - runs this very script
         [sys.executable, __file__, "--rss-child", str(rss_count)],
         capture_output=True,
