@@ -4,36 +4,19 @@ announced exactly as a sync does), or stored loads directly."""
 from datetime import UTC, datetime, time
 from itertools import count
 
-from django.utils import timezone
-
 from analytics.models import LoadMethod, TrainingLoad
 from providers.sports import SportType
 from sync.models import Activity
-from sync.services import upsert_activities
+from sync.tests.grouping_helpers import record
 
 _ids = count(1)
 
 
 def session(connection, start, seconds=3600, sport=SportType.RUN, **fields):
-    """One activity written as a sync page writes it (receivers run)."""
-    now = timezone.now()
+    """One activity written as a sync page writes it (receivers run): sync's own
+    test builder, with an id of its own unless one is given."""
     activity_id = fields.pop("activity_id", None) or f"a{next(_ids)}"
-    activity = Activity(
-        user_id=connection.user_id,
-        connection=connection,
-        provider=connection.provider,
-        provider_activity_id=str(activity_id),
-        sport_type=sport,
-        start_time=start,
-        elapsed_time_s=seconds,
-        created_at=now,
-        updated_at=now,
-        **fields,
-    )
-    upsert_activities(connection.provider, [activity])
-    return Activity.objects.get(
-        provider=connection.provider, provider_activity_id=str(activity_id)
-    )
+    return record(connection, activity_id, start, seconds, sport, **fields)
 
 
 def stored(user, start, **fields):
