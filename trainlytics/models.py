@@ -6,6 +6,7 @@ from django.contrib.auth.models import (
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import get_random_string, salted_hmac
 
 from .timezones import validate_time_zone, zone
 
@@ -48,6 +49,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Part of every session's auth hash: a new value logs out every session, even in
+    # session stores we cannot list (trainlytics/sessions.py). Blank until first used,
+    # so sessions opened before this field existed stay valid.
+    session_salt = models.CharField(max_length=32, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -75,3 +80,36 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email)
+
+    def _get_session_auth_hash(self, secret=None):
+        if not self.session_salt:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "trainlytics.User.get_session_auth_hash",
+            f"{self.password}:{self.session_salt}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def rotate_session_salt(self):
+        """Invalidate every session's auth hash; the caller re-signs any it keeps."""
+        self.session_salt = get_random_string(32)
+        type(self).objects.filter(pk=self.pk).update(session_salt=self.session_salt)
+
+
+class UserSession(models.Model):
+    """A session a user logged in with, so it can be ended from another one."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="login_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    created = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.user} since {self.created:%Y-%m-%d %H:%M}"
