@@ -32,6 +32,9 @@ class StreamData:
     speed_m_s: list | None = None
     cadence_rpm: list | None = None
     power_w: list | None = None
+    # The FIT file's own bytes when the series was read from one (parse_fit), so the
+    # athlete's export can give the original back. Not annotated: not a channel.
+    original_fit = None
 
     def channels(self):
         """{name: values} of the channels that were recorded, time_s first."""

@@ -19,7 +19,8 @@ How an attempt ends, with the failure taxonomy of syncs (sync/services/runner.py
 - malformed (the provider's data cannot be read) -> failed, with a message;
 - another refusal -> failed in the provider's words; anything else -> failed, the
   traceback logged, never stored.
-`error_message` is a sentence for the athlete; tokens never reach it.
+`error_message` is a sentence for the athlete, stored in English and translated when
+shown (trainlytics.stored_text); tokens never reach it.
 
 Claiming: a conditional UPDATE turns `next_attempt_at` into a lease (SYNC_RUN_TIMEOUT
 ahead) and counts the attempt, so a second worker finds the row not due. The
@@ -31,6 +32,7 @@ import logging
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from providers import services as connections
 from providers.backends.base import Credentials
@@ -46,15 +48,46 @@ from sync import conf as sync_conf
 from sync.models import ProviderBudget
 from sync.services import budget
 from sync.webhooks.retries import next_attempt
+from trainlytics.stored_text import declare
 
 from ..models import ActivityStreams, StreamStatus
 from . import conf, sources, store
 from .queue import RESERVE_WAIT, enqueue
+from .signals import original_file_received
 
 logger = logging.getLogger(__name__)
 
-INTERNAL = "Internal error: loading the detailed data stopped unexpectedly (logged)."
-NO_SOURCE = "No connected provider offers detailed data for this activity."
+INTERNAL = gettext_noop(
+    "Internal error: loading the detailed data stopped unexpectedly (logged)."
+)
+NO_SOURCE = gettext_noop(
+    "No connected provider offers detailed data for this activity."
+)
+# Stands for the provider's name when no provider was asked yet.
+THE_PROVIDER = gettext_noop("The provider")
+# Translators: the providers asked, as "Strava, Garmin".
+NONE_FROM = declare(gettext_noop("No detailed data from %(providers)s."))
+NO_ACCESS = declare(
+    gettext_noop(
+        "%(provider)s no longer accepts Trainlytics' access. Reconnect %(provider)s "
+        "to load the detailed data."
+    )
+)
+SLOW_DOWN = declare(
+    gettext_noop("%(provider)s asked us to slow down. The data loads by itself.")
+)
+TEMPORARY = declare(
+    gettext_noop("%(provider)s had a temporary problem. Trying again shortly.")
+)
+GAVE_UP = declare(
+    gettext_noop(
+        "%(provider)s could not send the detailed data after %(attempts)s attempts. "
+        "Try again later."
+    )
+)
+UNREADABLE = declare(gettext_noop("%(provider)s sent detailed data we could not read."))
+# Translators: the reason is the provider's own words.
+REFUSED = declare(gettext_noop("%(provider)s refused the detailed data: %(reason)s"))
 
 
 class ReserveWaitError(budget.BudgetSpentError):
@@ -74,7 +107,7 @@ class _Attempt:
 
     @property
     def name(self):
-        return self.candidate.backend.name if self.candidate else "The provider"
+        return self.candidate.backend.name if self.candidate else THE_PROVIDER
 
     def ours(self):
         """The row while this attempt still holds it."""
@@ -191,7 +224,7 @@ def _call(attempt, candidate):
 def _finished(attempt, data):
     if data is None:
         names = ", ".join(c.backend.name for c in attempt.tried)
-        message = f"No detailed data from {names}." if names else NO_SOURCE
+        message = NONE_FROM % {"providers": names} if names else NO_SOURCE
         source = attempt.tried[0].provider if attempt.tried else ""
         attempt.ours().update(
             status=StreamStatus.UNAVAILABLE,
@@ -202,42 +235,39 @@ def _finished(attempt, data):
         )
     else:
         provider, user_id = attempt.candidate.provider, attempt.row.activity.user_id
-        store.mark_ready(attempt.ours(), data, provider, user_id)
+        stored = store.mark_ready(attempt.ours(), data, provider, user_id)
+        if stored and data.original_fit:
+            original_file_received.send(
+                None,
+                activity=attempt.candidate.activity,
+                content=data.original_fit,
+                file_format="fit",
+            )
     return _reloaded(attempt.row)
 
 
 def _failed(attempt, exc):
-    name = attempt.name
+    name = {"provider": attempt.name}
     if isinstance(exc, ReauthRequiredError):
         connections.mark_reauth_required(
             attempt.candidate.connection, reauth_detail(attempt.candidate.backend)
         )
-        return _fail(
-            attempt,
-            f"{name} no longer accepts Trainlytics' access. Reconnect {name} to "
-            "load the detailed data.",
-        )
+        return _fail(attempt, NO_ACCESS % name)
     if isinstance(exc, ReserveWaitError):
         return _wait(attempt, exc.retry_at, RESERVE_WAIT, spend=False)
     if isinstance(exc, RateLimitedError):
-        message = f"{name} asked us to slow down. The data loads by itself."
-        return _wait(attempt, exc.retry_at, message, spend=False)
+        return _wait(attempt, exc.retry_at, SLOW_DOWN % name, spend=False)
     if isinstance(exc, TransientProviderError):
         when = next_attempt(attempt.row.attempts, exc)
         if when is not None:
-            message = f"{name} had a temporary problem. Trying again shortly."
-            return _wait(attempt, when, message)
-        return _fail(
-            attempt,
-            f"{name} could not send the detailed data after "
-            f"{attempt.row.attempts} attempts. Try again later.",
-        )
+            return _wait(attempt, when, TEMPORARY % name)
+        return _fail(attempt, GAVE_UP % {**name, "attempts": attempt.row.attempts})
     if isinstance(exc, ValueError):  # MalformedPayloadError, uneven StreamData
         logger.warning("streams #%s: unreadable data: %s", attempt.row.pk, exc)
-        return _fail(attempt, f"{name} sent detailed data we could not read.")
+        return _fail(attempt, UNREADABLE % name)
     if isinstance(exc, ProviderError):
         words = exc.provider_message or exc.user_message
-        return _fail(attempt, f"{name} refused the detailed data: {words}")
+        return _fail(attempt, REFUSED % {**name, "reason": words})
     # _failed runs inside run_fetch's except block: the traceback is current.
     logger.exception("streams #%s failed", attempt.row.pk)
     return _fail(attempt, INTERNAL)

@@ -33,7 +33,9 @@ def parse_fit(data):
         samples = list(_samples(data))
     except (fitdecode.FitError, ValueError, TypeError, IndexError, KeyError) as exc:
         raise MalformedPayloadError(f"FIT file: cannot be read ({exc})") from None
-    return to_stream(samples)
+    stream = to_stream(samples)
+    stream.original_fit = bytes(data)
+    return stream
 
 
 def _samples(data):
