@@ -10,6 +10,9 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from trainlytics.stored_text import declare
 
 from .backends.base import Credentials
 from .errors import ReauthRequiredError
@@ -24,12 +27,26 @@ def needs_refresh(connection, backend, now=None):
     return connection.expires_within(backend.get_refresh_margin(), now)
 
 
+# status_detail is stored in English and translated on the athlete's pages.
+REAUTH_DETAIL = declare(
+    gettext_noop(
+        "%(provider)s no longer accepts Trainlytics' access: it was revoked or has "
+        "expired. Reconnect %(provider)s to resume syncing."
+    )
+)
+# Written by sync/webhooks/processing.py (REVOKED_DETAIL, with str.format) when a
+# provider says the athlete withdrew our access; declared here so that pages can
+# translate it with status_detail's other sentences.
+REVOKED_DETAIL = declare(
+    gettext_noop(
+        "%(provider)s access was withdrawn at the provider. Reconnect to sync again."
+    )
+)
+
+
 def reauth_detail(backend):
     """What the athlete's card says when a connection needs reconnecting."""
-    return (
-        f"{backend.name} no longer accepts Trainlytics' access: it was revoked or "
-        f"has expired. Reconnect {backend.name} to resume syncing."
-    )
+    return REAUTH_DETAIL % {"provider": backend.name}
 
 
 def can_refresh(connection):
@@ -62,8 +79,9 @@ def get_access_token(connection, backend=None, force=False):
     return connection.access_token
 
 
-def _refresh(connection, backend):
-    tokens = backend.refresh(Credentials.from_connection(connection))
+def refreshed_fields(backend, credentials):
+    """Refresh `credentials` at the provider; the token fields to store."""
+    tokens = backend.refresh(credentials)
     fields = {"token_expires_at": tokens.expires_at}
     # None means "unchanged" (COROS extends the same token; Google keeps the refresh
     # token): never overwrite a stored token with nothing.
@@ -71,7 +89,12 @@ def _refresh(connection, backend):
         fields["access_token"] = tokens.access_token
     if tokens.refresh_token:
         fields["refresh_token"] = tokens.refresh_token
-    update_connection(connection, **fields)
+    return fields
+
+
+def _refresh(connection, backend):
+    credentials = Credentials.from_connection(connection)
+    update_connection(connection, **refreshed_fields(backend, credentials))
     logger.info(
         "refreshed %s token of connection %s", connection.provider, connection.pk
     )

@@ -18,6 +18,10 @@ activities_changed = Signal()
 # sync_due's scheduled pass ran (once a minute in production). kwargs: now
 scheduled_pass = Signal()
 
+# A provider told us the athlete withdrew our access; that provider's activities were
+# deleted. kwargs: connection, activities_deleted, when
+access_withdrawn = Signal()
+
 _batch = threading.local()
 
 

@@ -110,16 +110,27 @@ def test_a_summary_for_an_unknown_user_is_stored_as_ignored(client, athlete):
     assert activity_ids("garmin") == []
 
 
-def test_deregistration_revokes_the_connection_and_wipes_its_tokens(client, athlete):
+def test_deregistration_revokes_wipes_tokens_and_deletes_garmin_activities(
+    client, athlete, user
+):
     deliver(client, URL, {"activities": [RUN]})
+    strava = make_connection(user, "strava")
+    Activity.objects.create(
+        user=user,
+        connection=strava,
+        provider="strava",
+        provider_activity_id="s-1",
+        start_time=Activity.objects.get().start_time,
+    )
 
     deliver(client, URL, {"deregistrations": [{"userId": USER_ID}]})
 
     athlete.refresh_from_db()
     assert athlete.status == ConnectionStatus.REVOKED
     assert (athlete.access_token, athlete.refresh_token) == ("", "")
-    # Garmin's terms do not ask for deletion; the athlete decides at disconnect.
-    assert activity_ids("garmin") == ["20931245678"]
+    assert activity_ids("garmin") == []
+    assert activity_ids("strava") == ["s-1"]
+    assert webhook_runs(athlete)[-1].error_details["deleted"] == 1
 
 
 def test_a_permissions_change_replaces_the_connection_scopes(client, athlete):

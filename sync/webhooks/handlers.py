@@ -2,6 +2,12 @@
 
 Each handler takes a processing.Context and acts through it; raising Ignored marks
 the event `ignored` with the reason.
+
+An athlete withdrawing our access at the provider goes through Context.withdraw,
+whoever tells us: Strava (athlete `authorized: "false"`), Garmin (`deregistrations`)
+and Google Health (`userRevokedAccess`). Polar (§4.7), COROS (§5.6) and Wahoo (§6.7)
+document no such event; a 401 to one of our own calls is not one either (the
+connection then asks for a reconnect, providers/tokens.py).
 """
 
 from datetime import datetime
@@ -21,13 +27,8 @@ def strava(context):
     if body.get("object_type") == "athlete":
         if str((body.get("updates") or {}).get("authorized")) != "false":
             raise Ignored("Athlete update other than deauthorization.")
-        context.revoke()
         # Strava's API agreement: an athlete who leaves takes their data along.
-        deleted, _ = Activity.objects.filter(
-            provider="strava", user_id=context.connection.user_id
-        ).delete()
-        context.notes["deleted"] = deleted
-        return
+        return context.withdraw()
     if body.get("object_type") != "activity":
         raise Ignored("Not an activity event.")
     if body.get("aspect_type") == "delete":
@@ -44,7 +45,7 @@ GARMIN_ACTIVITY_TYPES = ("activities", "manuallyUpdatedActivities")
 def garmin(context):
     body, kind = context.payload, context.event.event_type
     if kind == "deregistrations":
-        return context.revoke()
+        return context.withdraw()
     if kind == "userPermissionsChange":
         permissions = [str(p) for p in body.get("permissions") or []]
         connections.update_connection(context.connection, scopes=permissions)
@@ -93,8 +94,14 @@ def wahoo(context):
     context.upsert([workout])
 
 
+REVOKED_ACCESS = "userRevokedAccess"
+
+
 def fitbit(context):
     body = context.payload
+    # The name Fitbit's subscriptions used (§7.6), as a data type or a collection.
+    if REVOKED_ACCESS in (body.get("dataType"), body.get("collectionType")):
+        return context.withdraw()
     if body.get("dataType") != "exercise":
         raise Ignored(f"Google Health {body.get('dataType')} is not exercise.")
     operation = body.get("operation")

@@ -4,8 +4,10 @@ What an event means:
 - create/update: fetch that one activity, or take the pushed summary, and upsert it
   through the sync engine's upsert (one row per provider activity id);
 - delete: remove that provider's copy;
-- deauthorization or deregistration: the connection becomes `revoked`, its tokens are
-  wiped, and for Strava the athlete's Strava activities are deleted (Strava's terms);
+- deauthorization, deregistration or revoked access (Strava, Garmin, Google Health;
+  Polar, COROS and Wahoo document no such event): the connection becomes `revoked`,
+  its tokens are wiped, and the athlete's activities from that provider are deleted
+  at once (Context.withdraw);
 - Garmin userPermissionsChange: the connection's scopes become the new permissions.
 
 Each processed or failed event of a known connection is recorded as a SyncHistory run
@@ -34,6 +36,7 @@ from providers.registry import get_backend
 from providers.tokens import get_access_token, reauth_detail
 
 from ..models import (
+    Activity,
     SyncHistory,
     SyncStatus,
     SyncType,
@@ -42,6 +45,7 @@ from ..models import (
 )
 from ..services import COUNTERS
 from ..services.ingest import delete_activities, write_page
+from ..signals import access_withdrawn
 from . import retries
 from .handlers import HANDLERS, Ignored
 from .store import UNKNOWN_USER
@@ -84,16 +88,41 @@ class Context:
         )
         self.notes["deleted"] = self.notes.get("deleted", 0) + deleted
 
-    def revoke(self):
-        """The provider withdrew our access: flag the connection, wipe its tokens."""
+    def withdraw(self):
+        """The athlete withdrew our access at the provider (deauthorized, deregistered,
+        revoked): flag the connection revoked and wipe its tokens, delete that
+        provider's activities of the athlete at once (Strava's terms give 48 h,
+        COROS' reportedly 24 h; their streams and loads go with them, and grouped
+        sessions re-elect their canonical copy), and tell the athlete (the dashboard,
+        through access_withdrawn). Nothing is sent to the provider: the grant is
+        already gone there."""
+        connection, provider = self.connection, self.event.provider
+        already = connection.status == ConnectionStatus.REVOKED
         connections.update_connection(
-            self.connection,
+            connection,
             status=ConnectionStatus.REVOKED,
             status_detail=REVOKED_DETAIL.format(self.backend.name),
             access_token="",
             refresh_token="",
             token_expires_at=None,
         )
+        deleted = delete_provider_activities(connection.user_id, provider)
+        self.notes["deleted"] = self.notes.get("deleted", 0) + deleted
+        if already and not deleted:
+            return  # a repeated notice: the athlete was told the first time
+        access_withdrawn.send(
+            sender=type(self),
+            connection=connection,
+            activities_deleted=deleted,
+            when=timezone.now(),
+        )
+
+
+def delete_provider_activities(user_id, provider):
+    """Delete the athlete's activities from `provider`, kept copies of an earlier
+    connection too; return how many activities (not counting what cascaded)."""
+    _, deleted = Activity.objects.filter(user_id=user_id, provider=provider).delete()
+    return deleted.get(Activity._meta.label, 0)
 
 
 class ClaimLost(Exception):
