@@ -7,6 +7,13 @@ import pytest
 from providers.tests.factories import make_user
 
 
+def pytest_configure(config):
+    """The French catalog is compiled by `make`; a bare `pytest` compiles it too."""
+    from trainlytics.locales import compile_stale
+
+    compile_stale()
+
+
 def pytest_collection_modifyitems(config, items):
     """Skip tests marked `postgres`, with the reason, when the database is SQLite."""
     from django.conf import settings
@@ -38,6 +45,21 @@ def provider_credentials(settings):
         conf["CLIENT_SECRET"] = f"{slug}-client-secret"
     settings.PROVIDERS = providers
     return providers
+
+
+@pytest.fixture(autouse=True)
+def export_storage(settings, tmp_path):
+    """Exports and kept original files in this test's own directory (returned):
+    deleting an activity or an athlete deletes their files."""
+    root = tmp_path / "private-exports"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "exports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root)},
+        },
+    }
+    return root
 
 
 @pytest.fixture

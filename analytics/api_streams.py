@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema
 
 from sync.models import Activity
 from sync.schemas import ErrorOut
+from trainlytics.stored_text import shown
 
 from .models import StreamStatus
 from .streams import queue, store
@@ -70,7 +71,8 @@ def activity_streams(request, activity_id: int, filters: Query[StreamsFilters]):
     return {
         "status": _status(row.status),
         "source": row.source or None,
-        "message": row.error_message,
+        # Stored in English; the API answers in the request's language.
+        "message": shown(row.error_message),
         "resolution": filters.resolution,
         "samples": len(channels.get("time_s") or ()),
         "channels": {API_NAMES[name]: values for name, values in channels.items()},

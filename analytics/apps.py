@@ -10,6 +10,9 @@ class AnalyticsConfig(AppConfig):
         from sync import display
 
         from . import receivers, units  # noqa: F401
+
+        # Declares the stored sentences pages translate (trainlytics.stored_text).
+        from .streams import fetching  # noqa: F401
         from .streams import receivers as stream_receivers  # noqa: F401
 
         # Every app's pages read the athlete's units through sync.display; the

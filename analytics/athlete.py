@@ -5,6 +5,7 @@ from itertools import pairwise
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 
 from . import cache, services
 from .models import AthleteSettings, Units
@@ -27,7 +28,9 @@ LOAD_FIELDS = ("resting_hr_bpm", "max_hr_bpm", "ftp_w")
 
 
 class SettingsInvalid(Exception):
-    """Values the settings cannot take; `errors` maps each field to a sentence."""
+    """Values the settings cannot take; `errors` maps each field to what is wrong
+    with it, in the active language: the end of a sentence ("must be above the
+    resting heart rate.") that the form and the API put after the field's name."""
 
     def __init__(self, errors):
         self.errors = errors
@@ -39,7 +42,10 @@ class SettingsInvalid(Exception):
 def _in_range(errors, field, value, bounds, unit):
     low, high = bounds
     if value is not None and not low <= value <= high:
-        errors[field] = f"must be between {low} and {high} {unit}."
+        # Translators: ends a sentence that starts with the setting's name ("This",
+        # "The pace"); the unit is "bpm", "W" or "seconds per km".
+        message = gettext("must be between %(low)s and %(high)s %(unit)s.")
+        errors[field] = message % {"low": low, "high": high, "unit": unit}
 
 
 def check(values, estimated_max_hr=None):
@@ -47,25 +53,27 @@ def check(values, estimated_max_hr=None):
 
     Zones must end below the max HR: the one given, else `estimated_max_hr`."""
     errors = {}
-    _in_range(errors, "resting_hr_bpm", values["resting_hr_bpm"], HR_RANGE, "bpm")
-    _in_range(errors, "max_hr_bpm", values["max_hr_bpm"], HR_RANGE, "bpm")
-    _in_range(errors, "ftp_w", values["ftp_w"], FTP_RANGE, "W")
+    bpm = pgettext("unit", "bpm")
+    _in_range(errors, "resting_hr_bpm", values["resting_hr_bpm"], HR_RANGE, bpm)
+    _in_range(errors, "max_hr_bpm", values["max_hr_bpm"], HR_RANGE, bpm)
+    _in_range(errors, "ftp_w", values["ftp_w"], FTP_RANGE, pgettext("unit", "W"))
     _in_range(
         errors,
         "threshold_pace_s_per_km",
         values["threshold_pace_s_per_km"],
         PACE_RANGE,
-        "seconds per km",
+        gettext("seconds per km"),
     )
     resting, top = values["resting_hr_bpm"], values["max_hr_bpm"]
     both = resting is not None and top is not None
     if both and "max_hr_bpm" not in errors and top <= resting:
-        errors["max_hr_bpm"] = "must be above the resting heart rate."
+        errors["max_hr_bpm"] = gettext("must be above the resting heart rate.")
     zone_error = _zones_error(values["hr_zones"], resting, top or estimated_max_hr)
     if zone_error:
         errors["hr_zones"] = zone_error
     if values["units"] not in Units.values:
-        errors["units"] = f"must be one of {', '.join(Units.values)}."
+        message = gettext("must be one of %(choices)s.")
+        errors["units"] = message % {"choices": ", ".join(Units.values)}
     if errors:
         raise SettingsInvalid(errors)
 
@@ -74,16 +82,17 @@ def _zones_error(zones, resting, top):
     if not zones:
         return ""  # the defaults, derived from max HR
     if len(zones) != 4 or not all(isinstance(z, int) for z in zones):
-        return "give four whole numbers (the tops of zones 1 to 4), or none."
+        return gettext("give four whole numbers (the tops of zones 1 to 4), or none.")
     if any(b <= a for a, b in pairwise(zones)):
-        return "each zone must end above the one before."
+        return gettext("each zone must end above the one before.")
     if resting is not None and zones[0] <= resting:
-        return "zone 1 must end above the resting heart rate."
+        return gettext("zone 1 must end above the resting heart rate.")
     if top is not None and zones[-1] >= top:
-        return "zone 4 must end below the max heart rate."
+        return gettext("zone 4 must end below the max heart rate.")
     low, high = HR_RANGE
     if zones[0] < low or zones[-1] > high:
-        return f"zones must lie between {low} and {high} bpm."
+        message = gettext("zones must lie between %(low)s and %(high)s bpm.")
+        return message % {"low": low, "high": high}
     return ""
 
 

@@ -2,11 +2,18 @@
 
 Both are built as strings here, as sync's dashboard chart is: a template loop over
 a year of days (365 rows, five cells each) cost more than the page's queries.
+Words, dates and numbers read by people follow the active language; coordinates and
+attributes are plain numbers.
 """
 
 from html import escape
 
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
+
+from sync.display import format_number
+from trainlytics.dates import format_date
 
 WIDTH = 720
 HEIGHT = 220
@@ -14,10 +21,16 @@ PAD_LEFT = 36
 PAD_BOTTOM = 20
 # Okabe-Ito, colour-blind safe; each line also has its own dash pattern.
 LINES = (
-    ("ctl", "Fitness (CTL)", "#0072B2", ""),
-    ("atl", "Fatigue (ATL)", "#D55E00", "6 3"),
-    ("tsb", "Form (TSB)", "#009E73", "2 2"),
+    # Translators: the chart's three lines (Coggan's training-load model).
+    ("ctl", _("Fitness (CTL)"), "#0072B2", ""),
+    ("atl", _("Fatigue (ATL)"), "#D55E00", "6 3"),
+    ("tsb", _("Form (TSB)"), "#009E73", "2 2"),
 )
+
+
+def _day_format():
+    # Translators: a Django date format, the days under the chart ("7 Dec 2026").
+    return pgettext("date format", "j M Y")
 
 
 def _scale(rows):
@@ -47,40 +60,51 @@ def fitness_svg(rows):
     def y_of(value):
         return (top - value) / (top - bottom) * plot_h
 
+    day_format = _day_format()
     parts = [
         f'<line x1="{PAD_LEFT}" x2="{WIDTH}" y1="{y_of(0):.1f}" y2="{y_of(0):.1f}" '
         'stroke="#999" stroke-width="1"/>',
         f'<text x="{PAD_LEFT - 4}" y="10" text-anchor="end" font-size="10">'
-        f"{top:.0f}</text>",
+        f"{format_number(top)}</text>",
         f'<text x="{PAD_LEFT - 4}" y="{y_of(0) + 3:.1f}" text-anchor="end" '
         'font-size="10">0</text>',
     ]
     if bottom < 0:
         parts.append(
             f'<text x="{PAD_LEFT - 4}" y="{plot_h:.1f}" text-anchor="end" '
-            f'font-size="10">{bottom:.0f}</text>'
+            f'font-size="10">{format_number(bottom)}</text>'
         )
     for name, label, colour, dash in LINES:
         dashes = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(
             f'<polyline fill="none" stroke="{colour}" stroke-width="2"{dashes} '
-            f'points="{_points(rows, name, x_of, y_of)}"><title>{label}</title>'
+            f'points="{_points(rows, name, x_of, y_of)}"><title>{escape(str(label))}'
+            "</title>"
             "</polyline>"
         )
     for i in _tick_indexes(rows):
         parts.append(
             f'<text x="{x_of(i):.1f}" y="{HEIGHT - 4}" text-anchor="middle" '
-            f'font-size="10">{rows[i].date:%-d %b %Y}</text>'
+            f'font-size="10">{escape(format_date(rows[i].date, day_format))}</text>'
         )
     last = rows[-1]
-    return mark_safe(  # noqa: S308 - only numbers and fixed labels are interpolated
+    title = gettext("Fitness, fatigue and form from %(first)s to %(last)s") % {
+        "first": format_date(rows[0].date, day_format),
+        "last": format_date(last.date, day_format),
+    }
+    desc = gettext(
+        "On the last day fitness is %(ctl)s, fatigue %(atl)s and form %(tsb)s. The "
+        "table below has every day's figures."
+    ) % {
+        "ctl": format_number(last.ctl),
+        "atl": format_number(last.atl),
+        "tsb": format_number(last.tsb),
+    }
+    return mark_safe(  # noqa: S308 - words escaped, numbers and dates formatted here
         f'<svg class="chart fitness-chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
         'role="img" aria-labelledby="fitness-title fitness-desc">'
-        f'<title id="fitness-title">Fitness, fatigue and form from '
-        f"{rows[0].date:%-d %b %Y} to {last.date:%-d %b %Y}</title>"
-        f'<desc id="fitness-desc">On the last day fitness is {last.ctl:.0f}, '
-        f"fatigue {last.atl:.0f} and form {last.tsb:.0f}. The table below has "
-        f"every day's figures.</desc>{''.join(parts)}</svg>"
+        f'<title id="fitness-title">{escape(title)}</title>'
+        f'<desc id="fitness-desc">{escape(desc)}</desc>{"".join(parts)}</svg>'
     )
 
 
@@ -92,17 +116,20 @@ def _tick_indexes(rows, ticks=5):
 
 
 def legend():
-    return [(label, colour, dash) for _, label, colour, dash in LINES]
+    return [(str(label), colour, dash) for _name, label, colour, dash in LINES]
 
 
 def fitness_table_rows(rows):
     """The <tr>s of the table alternative, newest day first."""
+    # Translators: a Django date format; French could be "D. j N Y".
+    day_format = pgettext("date format", "D j M Y")
+    n = format_number
     return mark_safe(  # noqa: S308 - dates and numbers only
         "".join(
             f'<tr><th scope="row"><time datetime="{r.date.isoformat()}">'
-            f"{escape(r.date.strftime('%a %-d %b %Y'))}</time></th>"
-            f"<td>{r.load:.0f}</td><td>{r.ctl:.1f}</td><td>{r.atl:.1f}</td>"
-            f"<td>{r.tsb:.1f}</td></tr>"
+            f"{escape(format_date(r.date, day_format))}</time></th>"
+            f"<td>{n(r.load)}</td><td>{n(r.ctl, 1)}</td><td>{n(r.atl, 1)}</td>"
+            f"<td>{n(r.tsb, 1)}</td></tr>"
             for r in reversed(rows)
         )
     )

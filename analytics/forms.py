@@ -5,6 +5,8 @@ API, and come back onto the form's fields."""
 import re
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from sync.display import distance_unit, format_pace_clock, pace_to_s_per_km
 
@@ -31,24 +33,26 @@ def _bpm(label, help_text=""):
 
 
 class SettingsForm(forms.Form):
-    resting_hr_bpm = _bpm("Resting heart rate (bpm)", "Blank: 60 bpm is used.")
+    resting_hr_bpm = _bpm(_("Resting heart rate (bpm)"), _("Blank: 60 bpm is used."))
     max_hr_bpm = _bpm(
-        "Max heart rate (bpm)",
-        "Blank: the highest max HR of your activities is used (190 without any).",
+        _("Max heart rate (bpm)"),
+        _("Blank: the highest max HR of your activities is used (190 without any)."),
     )
     ftp_w = forms.IntegerField(
-        label="FTP (watts)",
+        label=_("FTP (watts)"),
         required=False,
-        help_text="Functional threshold power: rides with power get TSS with it.",
+        help_text=_("Functional threshold power: rides with power get TSS with it."),
     )
     threshold_pace = forms.CharField(
-        label="Threshold pace (mm:ss per km)", required=False, max_length=6
+        label=_("Threshold pace (mm:ss per km)"), required=False, max_length=6
     )
-    zone_1 = _bpm("Zone 1 ends at (bpm)")
-    zone_2 = _bpm("Zone 2 ends at (bpm)")
-    zone_3 = _bpm("Zone 3 ends at (bpm)")
-    zone_4 = _bpm("Zone 4 ends at (bpm)", "Zone 5 runs to your max HR.")
-    units = forms.ChoiceField(choices=Units.choices, widget=forms.RadioSelect)
+    zone_1 = _bpm(_("Zone 1 ends at (bpm)"))
+    zone_2 = _bpm(_("Zone 2 ends at (bpm)"))
+    zone_3 = _bpm(_("Zone 3 ends at (bpm)"))
+    zone_4 = _bpm(_("Zone 4 ends at (bpm)"), _("Zone 5 runs to your max HR."))
+    units = forms.ChoiceField(
+        label=_("Units"), choices=Units.choices, widget=forms.RadioSelect
+    )
 
     def __init__(self, *args, pace_units=Units.METRIC, **kwargs):
         """`pace_units`: the athlete's saved units, which the pace is typed in (the
@@ -56,7 +60,8 @@ class SettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.pace_units = pace_units
         unit = distance_unit(pace_units)
-        self.fields["threshold_pace"].label = f"Threshold pace (mm:ss per {unit})"
+        label = gettext("Threshold pace (mm:ss per %(unit)s)")
+        self.fields["threshold_pace"].label = label % {"unit": unit}
 
     def clean_threshold_pace(self):
         text = self.cleaned_data["threshold_pace"].strip()
@@ -64,7 +69,9 @@ class SettingsForm(forms.Form):
             return None
         found = PACE.match(text)
         if not found:
-            raise forms.ValidationError("Write the pace as minutes:seconds, e.g. 4:45.")
+            raise forms.ValidationError(
+                gettext("Write the pace as minutes:seconds, e.g. 4:45.")
+            )
         return pace_to_s_per_km(int(found[1]) * 60 + int(found[2]), self.pace_units)
 
     def clean(self):
@@ -73,8 +80,10 @@ class SettingsForm(forms.Form):
         given = [z for z in zones if z is not None]
         if given and len(given) != len(zones):
             raise forms.ValidationError(
-                "Give all four zone boundaries, or leave all four blank for the "
-                "defaults."
+                gettext(
+                    "Give all four zone boundaries, or leave all four blank for the "
+                    "defaults."
+                )
             )
         return data
 
@@ -95,11 +104,19 @@ class SettingsForm(forms.Form):
         """Put analytics.athlete's refusals on the fields they are about."""
         for field, message in errors.items():
             if field == "hr_zones":
-                self.add_error(None, f"Heart-rate zones: {message}")
+                # Translators: the problem is analytics.athlete's, such as "must be
+                # above the resting heart rate."
+                message = gettext("Heart-rate zones: %(problem)s") % {
+                    "problem": message
+                }
+                self.add_error(None, message)
             elif field == "threshold_pace_s_per_km":
-                self.add_error("threshold_pace", f"The pace {message}")
+                message = gettext("The pace %(problem)s") % {"problem": message}
+                self.add_error("threshold_pace", message)
             else:
-                self.add_error(field, f"This {message}")
+                self.add_error(
+                    field, gettext("This %(problem)s") % {"problem": message}
+                )
 
 
 def initial(athlete):

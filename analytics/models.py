@@ -8,14 +8,16 @@ and every other activity query never read them.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from providers.models import Provider
 from sync.models import Activity
 
 
 class Units(models.TextChoices):
-    METRIC = "metric", "Metric (km, m)"
-    IMPERIAL = "imperial", "Imperial (mi, ft)"
+    METRIC = "metric", _("Metric (km, m)")
+    IMPERIAL = "imperial", _("Imperial (mi, ft)")
 
 
 class AthleteSettings(models.Model):
@@ -49,8 +51,8 @@ class AthleteSettings(models.Model):
 
 
 class LoadMethod(models.TextChoices):
-    TSS = "tss", "Power (TSS)"
-    TRIMP = "trimp", "Heart rate (TRIMP)"
+    TSS = "tss", _("Power (TSS)")
+    TRIMP = "trimp", _("Heart rate (TRIMP)")
 
 
 class TrainingLoad(models.Model):
@@ -85,10 +87,10 @@ class TrainingLoad(models.Model):
 
 
 class StreamStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    READY = "ready", "Ready"
-    UNAVAILABLE = "unavailable", "Unavailable"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", pgettext_lazy("detailed data status", "Pending")
+    READY = "ready", pgettext_lazy("detailed data status", "Ready")
+    UNAVAILABLE = "unavailable", pgettext_lazy("detailed data status", "Unavailable")
+    FAILED = "failed", pgettext_lazy("detailed data status", "Failed")
 
 
 class ActivityStreams(models.Model):

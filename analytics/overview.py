@@ -12,14 +12,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from providers.buttons import powered_by_strava_html
 from sync import queries as sync_queries
-from sync.messages import format_duration
+from sync.messages import format_duration, sport_label
+from sync.models import Activity
+from trainlytics.labels import label
 
 from . import cache, charts, fitness, ranges, records, services, units
 from .models import LoadMethod, TrainingLoad
 
 RECENT_LOADS = 20
-METHOD_LABELS = dict(LoadMethod.choices)
 RECENT_FIELDS = (
     "id",
     "day",
@@ -50,12 +52,10 @@ def recent_loads(user_id, prefix, size=RECENT_LOADS):
             "day": row.day,
             "load": row.load,
             "method": row.method,
-            "method_label": METHOD_LABELS.get(row.method, row.method),
+            "method_label": label(LoadMethod, row.method),
             "activity": row.activity,
             "url": detail_url(prefix, row.activity.id),
-            "sport": records.SPORT_LABELS.get(
-                row.activity.sport_type, row.activity.sport_type
-            ),
+            "sport": sport_label(row.activity.sport_type),
         }
         for row in rows
     ]
@@ -108,6 +108,11 @@ def page_context(user, athlete, first, last):
         "chart_svg": sync_queries.weekly_chart_svg(volume),
         "records": found,
         "has_efforts": any(record["efforts"] for record in found),
+        # Loads, volume and records add up every provider's sessions: Strava's
+        # guidelines ask for its logo wherever its data is shown. Cached with the page.
+        "powered_by_strava": powered_by_strava_html()
+        if Activity.objects.filter(user=user, provider="strava").exists()
+        else "",
     }
 
 

@@ -4,6 +4,7 @@ each defaulting from the other, checked once for the page and the API."""
 from datetime import date, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from trainlytics.timezones import zone
 
@@ -38,9 +39,8 @@ def resolve(first, last, today):
     if first is None:
         first = _shift(last, 1 - DEFAULT_DAYS)
     if last < first:
-        raise RangeInvalid("invalid_range", '"to" is before "from".')
+        raise RangeInvalid("invalid_range", gettext('"to" is before "from".'))
     if (last - first).days + 1 > MAX_DAYS:
-        raise RangeInvalid(
-            "range_too_long", f"Ask for at most {MAX_DAYS} days (two years)."
-        )
+        message = gettext("Ask for at most %(days)s days (two years).")
+        raise RangeInvalid("range_too_long", message % {"days": MAX_DAYS})
     return first, last

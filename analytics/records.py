@@ -15,24 +15,25 @@ from typing import NamedTuple
 
 from django.db.models import Max, Q
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy
 
-from providers.sports import SPORT_FAMILIES, SportType
-from sync.messages import format_duration
+from providers.sports import SPORT_FAMILIES
+from sync.display import format_number
+from sync.messages import format_duration, sport_label
 from sync.models import Activity
 
 from .models import ActivityStreams, StreamStatus
 
 FAMILY_LABELS = {
-    "run": "Running",
-    "walk": "Walking and hiking",
-    "ride": "Cycling",
-    "swim": "Swimming",
-    "row": "Rowing",
-    "gym": "Gym",
-    "ski": "Skiing",
+    "run": gettext_lazy("Running"),
+    "walk": gettext_lazy("Walking and hiking"),
+    "ride": gettext_lazy("Cycling"),
+    "swim": gettext_lazy("Swimming"),
+    "row": gettext_lazy("Rowing"),
+    "gym": gettext_lazy("Gym"),
+    "ski": gettext_lazy("Skiing"),
 }
 FAMILY_OF = {sport: name for name, sports in SPORT_FAMILIES.items() for sport in sports}
-SPORT_LABELS = dict(SportType.choices)
 FIELDS = (
     "id",
     "name",
@@ -51,7 +52,9 @@ def family_of(sport):
 
 
 def family_label(family):
-    return FAMILY_LABELS.get(family) or SPORT_LABELS.get(family, family)
+    """The family's name in the active language, a plain str."""
+    found = FAMILY_LABELS.get(family)
+    return str(found) if found is not None else sport_label(family)
 
 
 def _best_values(sessions):
@@ -114,20 +117,20 @@ def personal_records(user_id):
 class Effort(NamedTuple):
     kind: str  # the family of keys in ActivityStreams.efforts
     key: str  # metres or seconds, as a string (JSON's keys)
-    name: str
+    name: str  # lazy: translated when shown
     unit: str  # "s" (lower is better) or "W" (higher is better)
     families: set
 
 
 # In the order they are shown.
 EFFORTS = (
-    Effort("distance", "1000", "Fastest 1 km", "s", {"run", "walk"}),
-    Effort("distance", "5000", "Fastest 5 km", "s", {"run", "walk"}),
-    Effort("distance", "10000", "Fastest 10 km", "s", {"run", "walk"}),
-    Effort("power", "5", "Best 5 s power", "W", {"ride"}),
-    Effort("power", "60", "Best 1 min power", "W", {"ride"}),
-    Effort("power", "300", "Best 5 min power", "W", {"ride"}),
-    Effort("power", "1200", "Best 20 min power", "W", {"ride"}),
+    Effort("distance", "1000", gettext_lazy("Fastest 1 km"), "s", {"run", "walk"}),
+    Effort("distance", "5000", gettext_lazy("Fastest 5 km"), "s", {"run", "walk"}),
+    Effort("distance", "10000", gettext_lazy("Fastest 10 km"), "s", {"run", "walk"}),
+    Effort("power", "5", gettext_lazy("Best 5 s power"), "W", {"ride"}),
+    Effort("power", "60", gettext_lazy("Best 1 min power"), "W", {"ride"}),
+    Effort("power", "300", gettext_lazy("Best 5 min power"), "W", {"ride"}),
+    Effort("power", "1200", gettext_lazy("Best 20 min power"), "W", {"ride"}),
 )
 # The session a streams row belongs to: its own activity when canonical, else its
 # group's canonical copy (grouping may have moved the flag since the fetch).
@@ -213,10 +216,12 @@ def _effort(effort, value, session):
     start = session["start_time"]
     seconds = effort.unit == "s"
     return {
-        "name": effort.name,
+        "name": str(effort.name),
         "value": value,
         "unit": effort.unit,
-        "text": format_duration(round(value)) if seconds else f"{value:.0f} W",
+        "text": format_duration(round(value))
+        if seconds
+        else format_number(value, 0, "W"),
         "activity_id": session["activity_id"],
         "start_time": start,
         "date": local_day(start, session["utc_offset_s"]),

@@ -18,9 +18,11 @@ from sync.display import (  # noqa: F401 - re-exported for analytics' modules
     METRES_PER_MILE,
     format_distance,
     format_elevation,
+    format_number,
     format_pace,
     format_speed,
     remember,
+    unit_label,
     units_of,
 )
 

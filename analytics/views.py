@@ -5,6 +5,8 @@ from django import forms as django_forms
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import athlete, overview, ranges, services
@@ -13,8 +15,12 @@ from .forms import SettingsForm, initial
 
 class RangeForm(django_forms.Form):
     # "from" is a Python keyword, so the fields are named and read by hand.
-    first = django_forms.DateField(required=False)
-    last = django_forms.DateField(required=False)
+    first = django_forms.DateField(
+        label=pgettext_lazy("start of a date range", "From"), required=False
+    )
+    last = django_forms.DateField(
+        label=pgettext_lazy("end of a date range", "To"), required=False
+    )
 
 
 def _range(request):
@@ -23,14 +29,16 @@ def _range(request):
     today = ranges.today_of(request.user)
     if not form.is_valid():
         first, last = ranges.resolve(None, None, today)
-        return first, last, "Dates are written YYYY-MM-DD; showing the last 90 days."
+        message = _("Dates are written YYYY-MM-DD; showing the last 90 days.")
+        return first, last, message
     try:
         first, last = ranges.resolve(
             form.cleaned_data["first"], form.cleaned_data["last"], today
         )
     except ranges.RangeInvalid as exc:
         first, last = ranges.resolve(None, None, today)
-        return first, last, f"{exc} Showing the last 90 days."
+        showing = _("Showing the last 90 days.")
+        return first, last, f"{exc} {showing}"
     return first, last, ""
 
 
@@ -58,7 +66,7 @@ def settings_page(request):
             except athlete.SettingsInvalid as exc:
                 form.add_setting_errors(exc.errors)
             else:
-                flash.success(request, "Settings saved.")
+                flash.success(request, _("Settings saved."))
                 return redirect("analytics:settings")
     else:
         form = SettingsForm(initial=initial(saved), pace_units=saved.units)

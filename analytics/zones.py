@@ -6,18 +6,27 @@ common five-zone model. Power: Coggan's seven zones, split at 55, 75, 90, 105, 1
 and 150 % of FTP.
 """
 
+from django.utils.translation import pgettext_lazy
+
 HR_ZONE_SHARES = (0.60, 0.70, 0.80, 0.90)
-HR_ZONE_NAMES = ("Recovery", "Endurance", "Tempo", "Threshold", "Maximum")
+HR_ZONE_NAMES = (
+    # Translators: the names of training zones (heart rate, then power).
+    pgettext_lazy("training zone", "Recovery"),
+    pgettext_lazy("training zone", "Endurance"),
+    pgettext_lazy("training zone", "Tempo"),
+    pgettext_lazy("training zone", "Threshold"),
+    pgettext_lazy("training zone", "Maximum"),
+)
 
 POWER_ZONE_SHARES = (0.55, 0.75, 0.90, 1.05, 1.20, 1.50)
 POWER_ZONE_NAMES = (
-    "Active recovery",
-    "Endurance",
-    "Tempo",
-    "Threshold",
-    "VO2max",
-    "Anaerobic",
-    "Neuromuscular",
+    pgettext_lazy("training zone", "Active recovery"),
+    pgettext_lazy("training zone", "Endurance"),
+    pgettext_lazy("training zone", "Tempo"),
+    pgettext_lazy("training zone", "Threshold"),
+    pgettext_lazy("training zone", "VO2max"),
+    pgettext_lazy("training zone", "Anaerobic"),
+    pgettext_lazy("training zone", "Neuromuscular"),
 )
 
 

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from django.db.models import F
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
@@ -59,7 +60,7 @@ def user_workout_or_404(request, workout_id):
     try:
         return user_workouts(request).get(pk=workout_id)
     except Workout.DoesNotExist:
-        raise Http404("No such workout.") from None
+        raise Http404(_("No such workout.")) from None
 
 
 def _shift(day, days):
@@ -79,13 +80,10 @@ def date_range(request, filters):
     elif last is None:
         last = _shift(first, 6)
     if last < first:
-        raise Refused(400, "invalid_range", '"to" is before "from".')
+        raise Refused(400, "invalid_range", _('"to" is before "from".'))
     if (last - first).days + 1 > MAX_RANGE_DAYS:
-        raise Refused(
-            400,
-            "range_too_long",
-            f"Ask for at most {MAX_RANGE_DAYS} days at a time.",
-        )
+        message = _("Ask for at most %(days)s days at a time.")
+        raise Refused(400, "range_too_long", message % {"days": MAX_RANGE_DAYS})
     return first, last
 
 
@@ -160,5 +158,5 @@ def match_workout(request, workout_id: int, payload: MatchIn):
         pk=payload.activity_id, user=request.auth
     ).first()
     if activity is None:
-        raise Http404("No such activity.")
+        raise Http404(_("No such activity."))
     return services.link_activity(workout, activity)

@@ -6,4 +6,6 @@ class PlanningConfig(AppConfig):
     verbose_name = "Training calendar"
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connects the signal handlers)
+        # receivers connects the signal handlers; sending declares the stored
+        # sentences pages translate (trainlytics.stored_text).
+        from . import receivers, sending  # noqa: F401

@@ -10,10 +10,12 @@ from datetime import date, timedelta
 
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 from sync.display import METRIC, format_distance, units_of
-from sync.messages import SPORT_LABELS, format_duration
+from sync.messages import format_duration, sport_label
 from sync.models import Activity, Workout, WorkoutStatus
+from trainlytics.dates import format_date
 
 from . import matching, services
 from .calendar_html import lines_html
@@ -21,13 +23,14 @@ from .periods import week_param
 
 # A completed workout is "done" when the session reached this share of the plan.
 DONE_SHARE = 0.8
+# How a day of the training calendar marks a workout or a session.
 MARKS = {
-    "done": "Done",
-    "partly": "Partly done",
-    "missed": "Missed",
-    "planned": "Planned",
-    "unplanned": "Unplanned",
-    "elsewhere": "Counted on another day",
+    "done": pgettext_lazy("calendar mark", "Done"),
+    "partly": pgettext_lazy("calendar mark", "Partly done"),
+    "missed": pgettext_lazy("calendar mark", "Missed"),
+    "planned": pgettext_lazy("calendar mark", "Planned"),
+    "unplanned": pgettext_lazy("calendar mark", "Unplanned"),
+    "elsewhere": pgettext_lazy("calendar mark", "Counted on another day"),
 }
 WORKOUT_FIELDS = (
     "id",
@@ -56,6 +59,26 @@ SESSION_FIELDS = (
 
 def seconds_of(activity):
     return activity.moving_time_s or activity.elapsed_time_s
+
+
+def day_label(day):
+    """ "Mon 7 Dec" in the active language."""
+    # Translators: a Django date format (see the "date" template filter): "D" is the
+    # short weekday, "M" the short month, "N" the short month with a full stop where
+    # one is due. French could be "D. j N" ("lun. 7 déc.").
+    return format_date(day, pgettext("date format", "D j M"))
+
+
+def dated_label(day):
+    """ "Mon 7 Dec 2026" in the active language."""
+    # Translators: a Django date format; French could be "D. j N Y".
+    return format_date(day, pgettext("date format", "D j M Y"))
+
+
+def long_day_label(day):
+    """ "Monday 7 December" in the active language."""
+    # Translators: a Django date format: "l" is the weekday, "F" the month.
+    return format_date(day, pgettext("date format", "l j F"))
 
 
 def hours_text(seconds):
@@ -115,7 +138,7 @@ class Line:
 
     @property
     def mark_label(self):
-        return MARKS[self.mark]
+        return str(MARKS[self.mark])
 
 
 def url_patterns():
@@ -134,7 +157,7 @@ def workout_line(workout, today, urls, units=METRIC):
         mark=workout_mark(workout, today),
         title=workout.title,
         url=urls["workout"].format(workout.pk),
-        sport=SPORT_LABELS.get(workout.sport_type, workout.sport_type),
+        sport=sport_label(workout.sport_type),
         time=workout.scheduled_time.strftime("%H:%M") if workout.scheduled_time else "",
         planned=amounts_text(
             workout.planned_duration_s, workout.planned_distance_m, units
@@ -148,11 +171,13 @@ def workout_line(workout, today, urls, units=METRIC):
 
 def session_line(activity, tz, urls, units=METRIC):
     """A session no workout of its day counts: unplanned, or done for another day's."""
-    sport = SPORT_LABELS.get(activity.sport_type, activity.sport_type)
+    sport = sport_label(activity.sport_type)
     note = ""
     if activity.counted_title is not None:
-        day = activity.counted_day
-        note = f"Counted for “{activity.counted_title}” on {day:%a %-d %b}."
+        note = gettext("Counted for “%(title)s” on %(day)s.") % {
+            "title": activity.counted_title,
+            "day": day_label(activity.counted_day),
+        }
     return Line(
         mark="elsewhere" if note else "unplanned",
         title=activity.name or sport,
@@ -204,11 +229,11 @@ class Day:
 
     @property
     def label(self):
-        return f"{self.day:%a %-d %b}"
+        return day_label(self.day)
 
     @property
     def long_label(self):
-        return f"{self.day:%A %-d %B}"
+        return long_day_label(self.day)
 
 
 @dataclass

@@ -5,9 +5,10 @@ hold, cost more than the rest of the page. Every value is a plain str."""
 from html import escape
 
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 
-def line_html(line):
+def line_html(line, plan_word, done_word):
     # line.mark is one of calendar.MARKS' keys, never the athlete's text.
     parts = [
         f'<li class="line mark-{line.mark}">',
@@ -19,12 +20,12 @@ def line_html(line):
     if line.sport:
         parts.append(f' <span class="muted">{escape(line.sport)}</span>')
     if line.planned:
-        parts.append(f"<div>Plan: {escape(line.planned)}</div>")
+        parts.append(f"<div>{plan_word} {escape(line.planned)}</div>")
     if line.actual:
         actual = escape(line.actual)
         if line.actual_url:
             actual = f'<a href="{escape(line.actual_url)}">{actual}</a>'
-        parts.append(f"<div>Done: {actual}</div>")
+        parts.append(f"<div>{done_word} {actual}</div>")
     if line.note:
         parts.append(f'<div class="muted">{escape(line.note)}</div>')
     parts.append("</li>")
@@ -32,4 +33,9 @@ def line_html(line):
 
 
 def lines_html(lines):
-    return mark_safe("\n".join(map(line_html, lines)))  # noqa: S308 - escaped above
+    # Translators: before a workout's planned and done amounts ("Plan: 45:00").
+    plan_word = escape(gettext("Plan:"))
+    # Translators: before what the session did ("Done: 46:12 · 10.02 km").
+    done_word = escape(gettext("Done:"))
+    html = "\n".join(line_html(line, plan_word, done_word) for line in lines)
+    return mark_safe(html)  # noqa: S308 - escaped above

@@ -16,16 +16,19 @@ planning/sending.py (run by planning.tasks.send_delivery).
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from providers.models import ConnectionStatus
 from providers.registry import get_backend
 from sync.services.scheduling import enqueue_after_commit
+from trainlytics.stored_text import shown
 
 from .models import DeliveryStatus, WorkoutDelivery
 
 
 class DeliveryRefused(Exception):
-    """The workout cannot be sent there; `code` is stable, `message` for people."""
+    """The workout cannot be sent there; `code` is stable, `message` for people (in
+    the request's language)."""
 
     def __init__(self, code, message):
         super().__init__(message)
@@ -46,13 +49,14 @@ def _sender(connection):
     backend = get_backend(connection.provider)
     if not backend.accepts_workouts:
         return None
-    reason = ""
+    name = {"provider": backend.name}
     if connection.status != ConnectionStatus.ACTIVE:
-        reason = f"Reconnect {backend.name} first."
+        reason = gettext("Reconnect %(provider)s first.") % name
     elif not connection.is_active:
-        reason = f"{backend.name} is turned off; turn it on first."
+        reason = gettext("%(provider)s is turned off; turn it on first.") % name
     else:
-        reason = backend.workout_permission(connection) or ""
+        # In English, as a refused send stores it (trainlytics.stored_text).
+        reason = shown(backend.workout_permission(connection) or "")
     return Sender(connection.provider, backend.name, connection, not reason, reason)
 
 
@@ -66,14 +70,17 @@ def request_send(workout, provider):
     """Send `workout` to `provider` (again, if it was sent before)."""
     if not workout.structure:
         raise DeliveryRefused(
-            "no_structure", "Add steps to the workout before sending it to a device."
+            "no_structure",
+            gettext("Add steps to the workout before sending it to a device."),
         )
     sender = next((s for s in senders(workout.user) if s.provider == provider), None)
     if sender is None:
         raise DeliveryRefused(
             "provider_unavailable",
-            "Connect a provider that takes structured workouts first "
-            "(Garmin or Wahoo).",
+            gettext(
+                "Connect a provider that takes structured workouts first "
+                "(Garmin or Wahoo)."
+            ),
         )
     if not sender.ready:
         raise DeliveryRefused("provider_not_ready", sender.reason)

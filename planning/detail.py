@@ -1,13 +1,15 @@
 """What a workout's page shows: the plan in words, its steps, the session that did it,
 the day's sessions it could be linked to, and the devices it can be sent to."""
 
+from django.utils.translation import gettext, pgettext_lazy
+
 from sync.display import (
     IMPERIAL,
     METRIC,
     format_distance,
     units_of,
 )
-from sync.messages import SPORT_LABELS
+from sync.messages import sport_label
 
 from . import delivery, matching
 from .calendar import MARKS, amounts_text, seconds_of, sessions_between, workout_mark
@@ -15,11 +17,11 @@ from .periods import week_url
 from .structure_text import format_metres, format_seconds, format_target
 
 KIND_LABELS = {
-    "warmup": "Warm-up",
-    "interval": "Interval",
-    "recovery": "Recovery",
-    "rest": "Rest",
-    "cooldown": "Cool-down",
+    "warmup": pgettext_lazy("workout step", "Warm-up"),
+    "interval": pgettext_lazy("workout step", "Interval"),
+    "recovery": pgettext_lazy("workout step", "Recovery"),
+    "rest": pgettext_lazy("workout step", "Rest"),
+    "cooldown": pgettext_lazy("workout step", "Cool-down"),
 }
 
 
@@ -27,10 +29,14 @@ def target_text(target, units=METRIC):
     if not target:
         return ""
     if target["type"] == "hr_zone":
-        return f"heart-rate zone {target['zone']} (Z{target['zone']})"
+        return gettext("heart-rate zone %(zone)s (Z%(zone)s)") % {
+            "zone": target["zone"]
+        }
     if target["type"] == "pace":
-        return f"pace {format_target(target, units)}"
-    return f"power {format_target(target)}"
+        # Translators: the pace range, as "4:30-4:45/km".
+        return gettext("pace %(range)s") % {"range": format_target(target, units)}
+    # Translators: the power range, as "200-250W".
+    return gettext("power %(range)s") % {"range": format_target(target)}
 
 
 def amount_text(step, units=METRIC):
@@ -44,7 +50,12 @@ def amount_text(step, units=METRIC):
 def step_text(step, units=METRIC):
     text = f"{KIND_LABELS[step['kind']]} {amount_text(step, units)}"
     if step.get("target"):
-        return f"{text} at {target_text(step['target'], units)}"
+        # Translators: a workout step and its target, as "Interval 3min at pace
+        # 4:30-4:45/km".
+        return gettext("%(step)s at %(target)s") % {
+            "step": text,
+            "target": target_text(step["target"], units),
+        }
     return text
 
 
@@ -61,7 +72,7 @@ def steps_display(structure, units=METRIC):
 
 
 def session_text(activity, tz, units=METRIC):
-    sport = SPORT_LABELS.get(activity.sport_type, activity.sport_type)
+    sport = sport_label(activity.sport_type)
     parts = [
         activity.start_time.astimezone(tz).strftime("%H:%M"),
         activity.name,
@@ -81,7 +92,7 @@ def detail_context(workout, user):
     return {
         "workout": workout,
         "calendar_url": week_url(day),
-        "sport": SPORT_LABELS.get(workout.sport_type, workout.sport_type),
+        "sport": sport_label(workout.sport_type),
         "mark": mark,
         "mark_label": MARKS[mark],
         "planned": amounts_text(

@@ -13,6 +13,8 @@ from functools import cache
 from django import forms
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from providers.sports import SportType
 from sync.display import (
@@ -51,12 +53,13 @@ HOURS_MINUTES = re.compile(r"^(\d+)\s*h\s*(\d{1,2})$")
 UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
 PACE = re.compile(r"^(\d{1,2}):([0-5]\d)$")
 TARGET_TYPES = [
-    ("", "No target"),
-    ("hr_zone", "Heart-rate zone"),
-    ("pace", "Pace"),
-    ("power", "Power"),
+    ("", _("No target")),
+    ("hr_zone", _("Heart-rate zone")),
+    ("pace", _("Pace")),
+    ("power", _("Power")),
 ]
-DURATION_HELP = (
+DURATION_HELP = _(
+    # Translators: the examples are what the field reads; keep them as they are.
     "For example 1:30:00 or 45:00 (hours:minutes:seconds or minutes:seconds), "
     "90min, 1h30, 1.5h; a plain number is minutes. Left blank, a structure's "
     "steps give it."
@@ -69,17 +72,18 @@ def parse_duration(text):
     if not text:
         return None
     if text.startswith("-"):
-        raise forms.ValidationError("A duration cannot be negative.")
+        raise forms.ValidationError(gettext("A duration cannot be negative."))
     seconds = next((s for read in READERS if (s := read(text)) is not None), None)
     if seconds is None:
         raise forms.ValidationError(
-            f"“{text}” is not a duration; write 1:30:00, 45:00 or 90min."
+            gettext("“%(text)s” is not a duration; write 1:30:00, 45:00 or 90min.")
+            % {"text": text}
         )
     if seconds <= 0:
-        raise forms.ValidationError("A duration must be more than zero.")
+        raise forms.ValidationError(gettext("A duration must be more than zero."))
     if seconds > MAX_DURATION_S:
         raise forms.ValidationError(
-            "That is too long for one workout (a week at most)."
+            gettext("That is too long for one workout (a week at most).")
         )
     return round(seconds)
 
@@ -125,31 +129,36 @@ def parse_pace(text, units=METRIC):
         return None
     found = PACE.match(text)
     if not found:
-        raise forms.ValidationError(f"“{text}” is not a pace; write 4:30 (per {unit}).")
+        raise forms.ValidationError(
+            gettext("“%(text)s” is not a pace; write 4:30 (per %(unit)s).")
+            % {"text": text, "unit": unit}
+        )
     return pace_to_s_per_km(int(found.group(1)) * 60 + int(found.group(2)), units)
 
 
 class WorkoutForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    sport_type = forms.ChoiceField(label="Sport", choices=SportType.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    sport_type = forms.ChoiceField(label=_("Sport"), choices=SportType.choices)
     scheduled_for = forms.DateField(
-        label="Date", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     scheduled_time = forms.TimeField(
-        label="Time (optional)",
+        label=_("Time (optional)"),
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
-    planned_duration = forms.CharField(required=False, help_text=DURATION_HELP)
+    planned_duration = forms.CharField(
+        label=_("Planned duration"), required=False, help_text=DURATION_HELP
+    )
     # Labelled in the athlete's unit (__init__).
     planned_distance = forms.DecimalField(
         required=False, max_digits=9, decimal_places=3
     )
     target_type = forms.ChoiceField(
-        label="Target", choices=TARGET_TYPES, required=False
+        label=_("Target"), choices=TARGET_TYPES, required=False
     )
     target_zone = forms.TypedChoiceField(
-        label="Heart-rate zone",
+        label=_("Heart-rate zone"),
         choices=[("", "—")] + [(n, f"Z{n}") for n in range(1, 6)],
         coerce=int,
         empty_value=None,
@@ -157,13 +166,15 @@ class WorkoutForm(forms.Form):
     )
     pace_from = forms.CharField(required=False)
     pace_to = forms.CharField(required=False)
-    power_from = forms.IntegerField(label="Power from (W)", required=False)
-    power_to = forms.IntegerField(label="Power to (W)", required=False)
+    power_from = forms.IntegerField(label=_("Power from (W)"), required=False)
+    power_to = forms.IntegerField(label=_("Power to (W)"), required=False)
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     structure = forms.CharField(
-        label="Steps, one per line",
+        label=_("Steps, one per line"),
         widget=forms.Textarea(
             attrs={
                 "rows": 6,
@@ -177,10 +188,11 @@ class WorkoutForm(forms.Form):
     def __init__(self, *args, units=METRIC, **kwargs):
         super().__init__(*args, **kwargs)
         self.units = units
-        unit = distance_unit(units)
-        self.fields["planned_distance"].label = f"Planned distance ({unit})"
-        self.fields["pace_from"].label = f"Pace from (min:s per {unit})"
-        self.fields["pace_to"].label = f"Pace to (min:s per {unit})"
+        per = {"unit": distance_unit(units)}
+        fields = self.fields
+        fields["planned_distance"].label = gettext("Planned distance (%(unit)s)") % per
+        fields["pace_from"].label = gettext("Pace from (min:s per %(unit)s)") % per
+        fields["pace_to"].label = gettext("Pace to (min:s per %(unit)s)") % per
 
     def clean_planned_duration(self):
         return parse_duration(self.cleaned_data["planned_duration"])
@@ -268,7 +280,9 @@ def initial_for(workout, units=METRIC):
 class DayForm(forms.Form):
     """The date of a move (required) or a duplicate (blank: the same day)."""
 
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, required=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -276,7 +290,7 @@ class DayForm(forms.Form):
 
 
 class TimeZoneForm(forms.Form):
-    time_zone = forms.ChoiceField(label="Time zone", choices=timezones.choices)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=timezones.choices)
 
 
 @cache

@@ -10,8 +10,11 @@ when the workout was last changed (§3.8.7.2) and the feed reads the same until 
 
 from datetime import UTC, datetime, timedelta
 
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
+
 from sync.display import METRIC
-from sync.messages import SPORT_LABELS
+from sync.messages import sport_label
 from sync.models import WorkoutStatus
 
 from .calendar import amounts_text
@@ -29,8 +32,9 @@ STATUS = {
     WorkoutStatus.SKIPPED: "CANCELLED",
 }
 SUMMARY_SUFFIX = {
-    WorkoutStatus.COMPLETED: " (done)",
-    WorkoutStatus.SKIPPED: " (missed)",
+    # Translators: after a workout's title in a calendar app.
+    WorkoutStatus.COMPLETED: _(" (done)"),
+    WorkoutStatus.SKIPPED: _(" (missed)"),
 }
 MAX_OCTETS = 75
 
@@ -39,9 +43,12 @@ def window(today):
     return today - timedelta(days=DAYS_BEFORE), today + timedelta(days=DAYS_AFTER)
 
 
-def calendar_text(workouts, tz, url_of, name="Trainlytics training plan", units=METRIC):
+def calendar_text(workouts, tz, url_of, name=None, units=METRIC):
     """The whole feed: `url_of(workout)` gives each event's page address; distances
-    and paces in the athlete's `units`."""
+    and paces in the athlete's `units`. The words are in the active language (the
+    calendar app's Accept-Language, else English); numbers in values are written as
+    typed (structure_text), the dates and times in RFC 5545's forms."""
+    name = name or gettext("Trainlytics training plan")
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -59,6 +66,7 @@ def calendar_text(workouts, tz, url_of, name="Trainlytics training plan", units=
 
 
 def event_lines(workout, tz, url, units=METRIC):
+    suffix = str(SUMMARY_SUFFIX.get(workout.status, ""))
     return [
         "BEGIN:VEVENT",
         f"UID:workout-{workout.pk}@trainlytics",
@@ -66,9 +74,9 @@ def event_lines(workout, tz, url, units=METRIC):
         f"CREATED:{utc_text(workout.created_at)}",
         f"LAST-MODIFIED:{utc_text(workout.updated_at)}",
         *when_lines(workout, tz),
-        f"SUMMARY:{escape(workout.title + SUMMARY_SUFFIX.get(workout.status, ''))}",
+        f"SUMMARY:{escape(workout.title + suffix)}",
         f"DESCRIPTION:{escape(description(workout, units))}",
-        f"CATEGORIES:{escape(SPORT_LABELS.get(workout.sport_type, 'Workout'))}",
+        f"CATEGORIES:{escape(sport_label(workout.sport_type))}",
         f"STATUS:{STATUS.get(workout.status, 'CONFIRMED')}",
         "TRANSP:TRANSPARENT",
         f"URL:{url}",
@@ -95,16 +103,21 @@ def when_lines(workout, tz):
 
 def description(workout, units=METRIC):
     parts = [
-        f"{SPORT_LABELS.get(workout.sport_type, workout.sport_type)}: "
-        f"{workout.get_status_display().lower()}"
+        # Translators: a sport and a workout's status, as in "Run: planned".
+        pgettext("sport: status", "%(sport)s: %(status)s")
+        % {
+            "sport": sport_label(workout.sport_type),
+            "status": workout.get_status_display().lower(),
+        }
     ]
     planned = amounts_text(
         workout.planned_duration_s, workout.planned_distance_m, units
     )
     if planned:
-        parts.append(f"Planned: {planned}")
+        parts.append(gettext("Planned: %(amounts)s") % {"amounts": planned})
     if workout.target:
-        parts.append(f"Target: {format_target(workout.target, units)}")
+        target = format_target(workout.target, units)
+        parts.append(gettext("Target: %(target)s") % {"target": target})
     if workout.structure:
         parts.append("\n" + format_structure(workout.structure, units))
     if workout.description:

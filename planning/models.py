@@ -6,6 +6,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from providers.models import Provider, ProviderConnection
 from sync.models import Workout
@@ -39,10 +40,11 @@ class CalendarFeed(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    DELETING = "deleting", "Removing"
+    # Translators: where sending a workout to a device stands.
+    PENDING = "pending", pgettext_lazy("delivery status", "Sending")
+    SENT = "sent", pgettext_lazy("delivery status", "Sent")
+    FAILED = "failed", pgettext_lazy("delivery status", "Failed")
+    DELETING = "deleting", pgettext_lazy("delivery status", "Removing")
 
 
 class WorkoutDelivery(models.Model):

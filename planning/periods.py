@@ -11,6 +11,8 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext
 
 from .services import FIRST_DAY, LAST_DAY
 
@@ -24,7 +26,8 @@ class PeriodError(ValueError):
 
 def _in_range(day, text):
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise PeriodError(f"“{text}” is outside the years 2000 to 2100.")
+        message = gettext("“%(text)s” is outside the years 2000 to 2100.")
+        raise PeriodError(message % {"text": text})
     return day
 
 
@@ -32,12 +35,14 @@ def parse_week(text):
     """The Monday of ISO week `text` ("2026-W49")."""
     found = WEEK.match(text.strip())
     if not found:
-        raise PeriodError(f"“{text}” is not a week; write it as 2026-W49.")
+        message = gettext("“%(text)s” is not a week; write it as 2026-W49.")
+        raise PeriodError(message % {"text": text})
     year, week = (int(g) for g in found.groups())
     try:
         monday = date.fromisocalendar(year, week, 1)
     except ValueError:
-        raise PeriodError(f"{year} has no week {week}.") from None
+        message = gettext("%(year)s has no week %(week)s.")
+        raise PeriodError(message % {"year": year, "week": week}) from None
     return _in_range(monday, text)
 
 
@@ -45,10 +50,12 @@ def parse_month(text):
     """The first day of month `text` ("2026-12")."""
     found = MONTH.match(text.strip())
     if not found:
-        raise PeriodError(f"“{text}” is not a month; write it as 2026-12.")
+        message = gettext("“%(text)s” is not a month; write it as 2026-12.")
+        raise PeriodError(message % {"text": text})
     year, month = (int(g) for g in found.groups())
     if not 1 <= month <= 12:
-        raise PeriodError(f"“{text}” is not a month: months run from 01 to 12.")
+        message = gettext("“%(text)s” is not a month: months run from 01 to 12.")
+        raise PeriodError(message % {"text": text})
     return _in_range(date(year, month, 1), text)
 
 
@@ -112,7 +119,8 @@ def period_for(params, today):
         month = params.get("month")
         return month_period(parse_month(month) if month else today.replace(day=1))
     if view != "week":
-        raise PeriodError(f"“{view}” is not a view; choose week or month.")
+        message = gettext("“%(view)s” is not a view; choose week or month.")
+        raise PeriodError(message % {"view": view})
     week = params.get("week")
     return week_period(parse_week(week) if week else monday_of(today))
 
@@ -121,12 +129,16 @@ def week_period(monday):
     sunday = monday + timedelta(days=6)
     _, number, _ = monday.isocalendar()
     same_month = monday.month == sunday.month
-    first = f"{monday:%-d}" if same_month else f"{monday:%-d %b}"
+    # Translators: Django date formats for the two ends of a week ("7 to 13 Dec
+    # 2026", "28 Dec to 3 Jan 2027"): the day, the day and month, the full date.
+    first = date_format(monday, "j" if same_month else pgettext("date format", "j M"))
+    last = date_format(sunday, pgettext("date format", "j M Y"))
     # ISO weeks belong to the month their Thursday is in.
     thursday = monday + timedelta(days=3)
     return Period(
         view="week",
-        title=f"Week {number} · {first} to {sunday:%-d %b %Y}",
+        title=gettext("Week %(number)s · %(first)s to %(last)s")
+        % {"number": number, "first": first, "last": last},
         mondays=[monday],
         month=None,
         previous_url=week_url(monday - timedelta(days=7)),
@@ -139,7 +151,7 @@ def week_period(monday):
 def month_period(first):
     return Period(
         view="month",
-        title=f"{first:%B %Y}",
+        title=date_format(first, "YEAR_MONTH_FORMAT"),
         mondays=month_mondays(first),
         month=first.month,
         previous_url=_url(view="month", month=month_param(previous_month(first))),

@@ -7,6 +7,7 @@ while it is due.
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from sync import conf
 
@@ -14,7 +15,10 @@ from .delivery import enqueue
 from .models import DeliveryStatus, WorkoutDelivery
 from .sending import ACTIVE
 
-WORKER_LOST = "Sending did not finish: the worker was lost. Send the workout again."
+# Stored in English, translated when shown (trainlytics.stored_text).
+WORKER_LOST = gettext_noop(
+    "Sending did not finish: the worker was lost. Send the workout again."
+)
 
 
 def requeue_due_deliveries(now=None):

@@ -8,11 +8,13 @@ listed one by one, never `fields="__all__"`.
 
 from datetime import date, datetime, time
 
+from django.utils.translation import gettext
 from ninja import Field, Schema
 from pydantic import model_validator
 
 from providers.models import Provider
 from providers.sports import SportType
+from trainlytics.stored_text import shown
 
 TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 STRUCTURE_DOC = (
@@ -51,6 +53,11 @@ class DeliveryOut(Schema):
     status: str = Field(description="pending, sent, failed or deleting")
     error_message: str = Field(description="Why the last attempt failed, if it did")
     sent_at: datetime | None
+
+    @staticmethod
+    def resolve_error_message(delivery):
+        # Stored in English; the API answers in the request's language.
+        return shown(delivery.error_message)
 
 
 class WorkoutOut(Schema):
@@ -146,5 +153,7 @@ class MatchIn(Schema):
     def one_decision(self):
         given = "activity_id" in self.model_fields_set
         if self.auto == given:
-            raise ValueError('Give either "activity_id" (null to unlink) or "auto".')
+            raise ValueError(
+                gettext('Give either "activity_id" (null to unlink) or "auto".')
+            )
         return self

@@ -14,7 +14,8 @@ How an attempt ends is decided in `_failed` with the failure taxonomy of syncs
 - refused (another 4xx, a sport the provider has no workouts for, a permission the
   athlete has not given) -> failed at once, in the provider's words;
 - anything else -> failed; the traceback is logged, never stored.
-`error_message` is always a sentence for the athlete; tokens never reach it.
+`error_message` is always a sentence for the athlete, stored in English and translated
+when shown (trainlytics.stored_text); tokens never reach it.
 
 Claiming: a conditional UPDATE turns `next_attempt_at` into a lease (SYNC_RUN_TIMEOUT
 ahead) and counts the attempt, so a second worker finds the delivery not due. The
@@ -28,6 +29,7 @@ import logging
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from providers import services as connections
 from providers.backends.base import Credentials
@@ -40,11 +42,12 @@ from providers.errors import (
 from providers.models import ConnectionStatus
 from providers.registry import get_backend
 from providers.tokens import can_refresh, get_access_token, reauth_detail
-from providers.workouts import WorkoutRefused
+from providers.workouts import REFUSED, WorkoutRefused
 from sync import conf
 from sync.models import Workout
 from sync.services import budget
 from sync.webhooks.retries import next_attempt
+from trainlytics.stored_text import declare
 
 from .delivery import enqueue
 from .models import DeliveryStatus, WorkoutDelivery
@@ -53,8 +56,33 @@ from .outgoing import digest, planned_workout
 logger = logging.getLogger(__name__)
 
 ACTIVE = (DeliveryStatus.PENDING, DeliveryStatus.DELETING)
-INTERNAL = "Internal error: sending stopped unexpectedly (logged)."
 REMOVED = "removed"
+INTERNAL = gettext_noop("Internal error: sending stopped unexpectedly (logged).")
+# The provider's name is put in each; the workout REFUSED is providers.workouts'.
+NO_ACCESS = declare(
+    gettext_noop(
+        "%(provider)s no longer accepts Trainlytics' access. Reconnect %(provider)s, "
+        "then send the workout again."
+    )
+)
+SLOW_DOWN = declare(
+    gettext_noop("%(provider)s asked us to slow down. The workout goes out by itself.")
+)
+TEMPORARY = declare(
+    gettext_noop("%(provider)s had a temporary problem. Trying again shortly.")
+)
+GAVE_UP = declare(
+    gettext_noop(
+        "%(provider)s could not take the workout after %(attempts)s attempts. Send "
+        "it again later."
+    )
+)
+SWITCHED_OFF = declare(
+    gettext_noop(
+        "%(provider)s is switched off or disconnected. Turn it on, then send the "
+        "workout again."
+    )
+)
 
 
 class _Attempt:
@@ -162,8 +190,7 @@ def _check_connection(connection, backend):
     if not connection.is_active or connection.status != ConnectionStatus.ACTIVE:
         raise WorkoutRefused(
             f"{connection.provider}: connection is {connection.status}",
-            user_message=f"{backend.name} is switched off or disconnected. Turn it "
-            "on, then send the workout again.",
+            user_message=SWITCHED_OFF % {"provider": backend.name},
         )
 
 
@@ -206,34 +233,25 @@ def _succeeded(attempt, outcome):
 
 
 def _failed(attempt, exc):
-    name = attempt.backend.name
+    name = {"provider": attempt.backend.name}
     if isinstance(exc, ReauthRequiredError):
         connections.mark_reauth_required(
             attempt.delivery.connection, reauth_detail(attempt.backend)
         )
-        return _fail(
-            attempt,
-            f"{name} no longer accepts Trainlytics' access. Reconnect {name}, then "
-            "send the workout again.",
-        )
+        return _fail(attempt, NO_ACCESS % name)
     if isinstance(exc, RateLimitedError):
-        message = f"{name} asked us to slow down. The workout goes out by itself."
-        return _wait(attempt, exc.retry_at, message, spend=False)
+        return _wait(attempt, exc.retry_at, SLOW_DOWN % name, spend=False)
     if isinstance(exc, TransientProviderError):
         when = next_attempt(attempt.delivery.attempts, exc)
         if when is not None:
-            message = f"{name} had a temporary problem. Trying again shortly."
-            return _wait(attempt, when, message)
-        return _fail(
-            attempt,
-            f"{name} could not take the workout after {attempt.delivery.attempts} "
-            "attempts. Send it again later.",
-        )
+            return _wait(attempt, when, TEMPORARY % name)
+        attempts = attempt.delivery.attempts
+        return _fail(attempt, GAVE_UP % {**name, "attempts": attempts})
     if isinstance(exc, WorkoutRefused):
         return _fail(attempt, exc.user_message)
     if isinstance(exc, ProviderError):
         words = exc.provider_message or exc.user_message
-        return _fail(attempt, f"{name} refused the workout: {words}")
+        return _fail(attempt, REFUSED % {**name, "reason": words})
     # _failed runs inside run_delivery's except block: the traceback is current.
     logger.exception("delivery #%s failed", attempt.delivery.pk)
     return _fail(attempt, INTERNAL)

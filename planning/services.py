@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from providers.sports import SportType
 from sync.models import Activity, Workout, WorkoutStatus
@@ -30,10 +32,24 @@ EDITABLE = (
 MAX_DURATION_S = 7 * 24 * 3600
 MAX_DISTANCE_M = 1_000_000
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+# What _positive says about each planned amount.
+AMOUNT_ERRORS = {
+    "duration": (
+        _("The planned duration must be a number."),
+        _("The planned duration must be more than zero."),
+        _("The planned duration is too long for one workout."),
+    ),
+    "distance": (
+        _("The planned distance must be a number."),
+        _("The planned distance must be more than zero."),
+        _("The planned distance is too long for one workout."),
+    ),
+}
 
 
 class WorkoutInvalid(Exception):
-    """The values cannot be saved; `errors` maps each field to a message."""
+    """The values cannot be saved; `errors` maps each field to a message (in the
+    active language)."""
 
     def __init__(self, errors):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
@@ -44,7 +60,8 @@ def clean(values):
     """Checked copies of the EDITABLE values given (unknown names are an error)."""
     unknown = set(values) - set(EDITABLE)
     if unknown:
-        raise WorkoutInvalid({name: "This field cannot be set." for name in unknown})
+        message = gettext("This field cannot be set.")
+        raise WorkoutInvalid(dict.fromkeys(unknown, message))
     cleaned, errors = {}, {}
     for name, value in values.items():
         try:
@@ -59,42 +76,45 @@ def clean(values):
 def _title(value):
     value = (value or "").strip()
     if not value:
-        raise ValueError("Give the workout a title.")
+        raise ValueError(gettext("Give the workout a title."))
     if len(value) > 200:
-        raise ValueError("A title has at most 200 characters.")
+        raise ValueError(gettext("A title has at most 200 characters."))
     return value
 
 
 def _sport(value):
     if value not in SportType.values:
-        raise ValueError(f"{value!r} is not a sport we know.")
+        message = gettext("%(value)s is not a sport we know.")
+        raise ValueError(message % {"value": repr(value)})
     return value
 
 
 def _day(value):
     if not isinstance(value, date) or isinstance(value, datetime):
-        raise ValueError("Give the date as YYYY-MM-DD.")
+        raise ValueError(gettext("Give the date as YYYY-MM-DD."))
     if not FIRST_DAY <= value <= LAST_DAY:
-        raise ValueError("The date must be between 2000 and 2100.")
+        raise ValueError(gettext("The date must be between 2000 and 2100."))
     return value
 
 
 def _time(value):
     if value is not None and not isinstance(value, time):
-        raise ValueError("Give the time as HH:MM.")
+        raise ValueError(gettext("Give the time as HH:MM."))
     return value
 
 
 def _positive(limit, what):
+    not_a_number, not_positive, too_long = AMOUNT_ERRORS[what]
+
     def check(value):
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"The planned {what} must be a number.")
+            raise ValueError(str(not_a_number))
         if value != value or value <= 0:
-            raise ValueError(f"The planned {what} must be more than zero.")
+            raise ValueError(str(not_positive))
         if value > limit:
-            raise ValueError(f"The planned {what} is too long for one workout.")
+            raise ValueError(str(too_long))
         return value
 
     return check
@@ -103,7 +123,7 @@ def _positive(limit, what):
 def _description(value):
     value = value or ""
     if len(value) > 10_000:
-        raise ValueError("A description has at most 10,000 characters.")
+        raise ValueError(gettext("A description has at most 10,000 characters."))
     return value
 
 
@@ -138,9 +158,9 @@ def _fill_from_structure(workout):
 def _check_complete(workout):
     missing = {}
     if not workout.title:
-        missing["title"] = "Give the workout a title."
+        missing["title"] = gettext("Give the workout a title.")
     if workout.scheduled_for is None:
-        missing["scheduled_for"] = "Give the workout a date."
+        missing["scheduled_for"] = gettext("Give the workout a date.")
     if missing:
         raise WorkoutInvalid(missing)
 
@@ -227,7 +247,7 @@ def session_of(activity):
 def link_activity(workout, activity):
     """The athlete says `activity` is what they did for `workout`; kept for good."""
     if activity.user_id != workout.user_id:
-        raise WorkoutInvalid({"activity_id": "No such activity."})
+        raise WorkoutInvalid({"activity_id": gettext("No such activity.")})
     session = session_of(activity)
     with transaction.atomic():
         others = list(

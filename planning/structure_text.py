@@ -15,6 +15,8 @@ into this text, paces in the athlete's units.
 
 import re
 
+from django.utils.translation import gettext
+
 from sync.display import (
     IMPERIAL,
     METRES_PER_MILE,
@@ -47,7 +49,10 @@ def parse(text):
         try:
             steps.append(_line(line))
         except StructureError as exc:
-            raise StructureError(f"Line {number} ({line}): {exc}") from None
+            # Translators: the line as typed, then what is wrong with it.
+            message = gettext("Line %(number)s (%(line)s): %(problem)s")
+            values = {"number": number, "line": line, "problem": exc}
+            raise StructureError(message % values) from None
     return validate({"steps": steps}) if steps else {}
 
 
@@ -56,7 +61,9 @@ def _line(line):
     if repeat:
         parts = [p for p in re.split(r"[+,]", repeat.group(2)) if p.strip()]
         if not parts:
-            raise StructureError("a repeat needs at least one step after the x.")
+            raise StructureError(
+                gettext("a repeat needs at least one step after the x.")
+            )
         return {
             "kind": "repeat",
             "count": int(repeat.group(1)),
@@ -73,7 +80,9 @@ def _step(text):
     for word in words:
         _word(step, word)
     if "duration_s" not in step and "distance_m" not in step:
-        raise StructureError("say how long: a time (3min) or a distance (1km).")
+        raise StructureError(
+            gettext("say how long: a time (3min) or a distance (1km).")
+        )
     return step
 
 
@@ -101,12 +110,15 @@ def _word(step, word):
         low, high = (int(g) for g in power.groups())
         step["target"] = {"type": "power", "min_w": low, "max_w": high}
     else:
-        raise StructureError(f'"{word}" is not a step kind, an amount or a target.')
+        raise StructureError(
+            gettext('"%(word)s" is not a step kind, an amount or a target.')
+            % {"word": word}
+        )
 
 
 def _amount(step, name, value):
     if "duration_s" in step or "distance_m" in step:
-        raise StructureError("a step has one amount: a time or a distance.")
+        raise StructureError(gettext("a step has one amount: a time or a distance."))
     step[name] = value
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from sync.display import units_of
@@ -48,14 +49,15 @@ def calendar(request):
 def time_zone(request):
     form = TimeZoneForm(request.POST)
     if not form.is_valid():
-        flash.error(request, "Choose a time zone from the list.")
+        flash.error(request, _("Choose a time zone from the list."))
         return redirect("planning:calendar")
     try:
         preferences.set_time_zone(request.user, form.cleaned_data["time_zone"])
     except ValidationError as exc:
         flash.error(request, " ".join(exc.messages))
     else:
-        flash.success(request, f"Your days now follow {request.user.time_zone}.")
+        message = _("Your days now follow %(zone)s.")
+        flash.success(request, message % {"zone": request.user.time_zone})
     return redirect("planning:calendar")
 
 
@@ -66,12 +68,13 @@ def feed_create(request):
     replaced = feeds.feed_of(request.user) is not None
     token = feeds.replace_feed(request.user)
     address = request.build_absolute_uri(reverse("planning:feed", args=[token]))
-    before = "The old address no longer works. " if replaced else ""
-    flash.success(
-        request,
-        f"{before}Your calendar feed address: {address} — copy it into your "
-        "calendar app now; it is shown only this once.",
-    )
+    message = _(
+        "Your calendar feed address: %(address)s — copy it into your calendar app "
+        "now; it is shown only this once."
+    ) % {"address": address}
+    if replaced:
+        message = f"{_('The old address no longer works.')} {message}"
+    flash.success(request, message)
     return redirect("planning:calendar")
 
 
@@ -79,7 +82,7 @@ def feed_create(request):
 @require_POST
 def feed_remove(request):
     feeds.remove_feed(request.user)
-    flash.success(request, "Calendar feed removed; its address no longer works.")
+    flash.success(request, _("Calendar feed removed; its address no longer works."))
     return redirect("planning:calendar")
 
 
@@ -88,7 +91,7 @@ def feed(request, token):
     """The feed, for calendar apps: no login, the token is the key."""
     user = feeds.owner_of(token)
     if user is None:
-        raise Http404("No such calendar feed.")
+        raise Http404(_("No such calendar feed."))
     tz = user.tzinfo
     workouts = feeds.feed_workouts(user, matching.today(tz))
     text = ics.calendar_text(

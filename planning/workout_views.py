@@ -5,12 +5,14 @@ the athlete's own, so another athlete's id is a 404."""
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sync.display import units_of
 from sync.models import Activity, Workout
 
 from . import delivery, services
+from .calendar import dated_label
 from .detail import detail_context
 from .forms import DayForm, WorkoutForm, apply_errors, initial_for
 from .periods import week_url
@@ -46,7 +48,8 @@ def new(request):
         except services.WorkoutInvalid as exc:
             apply_errors(form, exc)
         else:
-            flash.success(request, f"Planned “{workout.title}”.")
+            message = _("Planned “%(title)s”.") % {"title": workout.title}
+            flash.success(request, message)
             return redirect(week_url(workout.scheduled_for))
     return render(request, "planning/workout_form.html", {"form": form})
 
@@ -78,7 +81,7 @@ def edit(request, workout_id):
         except services.WorkoutInvalid as exc:
             apply_errors(form, exc)
         else:
-            flash.success(request, "Saved." if changed else "Nothing changed.")
+            flash.success(request, _("Saved.") if changed else _("Nothing changed."))
             return redirect("planning:workout", workout.pk)
     return render(
         request, "planning/workout_form.html", {"form": form, "workout": workout}
@@ -91,14 +94,15 @@ def duplicate(request, workout_id):
     workout = _own(request, workout_id)
     form = DayForm(request.POST, required=False)
     if not form.is_valid():
-        flash.error(request, "Give the copy's date as YYYY-MM-DD.")
+        flash.error(request, _("Give the copy's date as YYYY-MM-DD."))
         return redirect("planning:workout", workout.pk)
     try:
         copy = services.duplicate_workout(workout, form.cleaned_data["date"])
     except services.WorkoutInvalid as exc:
         flash.error(request, " ".join(exc.errors.values()))
         return redirect("planning:workout", workout.pk)
-    flash.success(request, f"Copied to {copy.scheduled_for:%a %-d %b %Y}.")
+    message = _("Copied to %(day)s.") % {"day": dated_label(copy.scheduled_for)}
+    flash.success(request, message)
     return redirect("planning:workout", copy.pk)
 
 
@@ -108,14 +112,15 @@ def move(request, workout_id):
     workout = _own(request, workout_id)
     form = DayForm(request.POST)
     if not form.is_valid():
-        flash.error(request, "Give the new date as YYYY-MM-DD.")
+        flash.error(request, _("Give the new date as YYYY-MM-DD."))
         return redirect("planning:workout", workout.pk)
     try:
         services.move_workout(workout, form.cleaned_data["date"])
     except services.WorkoutInvalid as exc:
         flash.error(request, " ".join(exc.errors.values()))
         return redirect("planning:workout", workout.pk)
-    flash.success(request, f"Moved to {workout.scheduled_for:%a %-d %b %Y}.")
+    message = _("Moved to %(day)s.") % {"day": dated_label(workout.scheduled_for)}
+    flash.success(request, message)
     return redirect(week_url(workout.scheduled_for))
 
 
@@ -127,7 +132,7 @@ def delete(request, workout_id):
         return render(request, "planning/workout_delete.html", {"workout": workout})
     day, title = workout.scheduled_for, workout.title
     services.delete_workout(workout)
-    flash.success(request, f"Deleted “{title}”.")
+    flash.success(request, _("Deleted “%(title)s”.") % {"title": title})
     return redirect(week_url(day))
 
 
@@ -142,10 +147,11 @@ def link(request, workout_id):
         activity = Activity.objects.filter(pk=int(choice), user=request.user).first()
     local_day = activity and activity.start_time.astimezone(request.user.tzinfo).date()
     if local_day != workout.scheduled_for:
-        flash.error(request, "Choose one of that day's activities.")
+        flash.error(request, _("Choose one of that day's activities."))
         return redirect("planning:workout", workout.pk)
     services.link_activity(workout, activity)
-    flash.success(request, "Linked: this workout counts as done by that activity.")
+    message = _("Linked: this workout counts as done by that activity.")
+    flash.success(request, message)
     return redirect("planning:workout", workout.pk)
 
 
@@ -154,7 +160,7 @@ def link(request, workout_id):
 def unlink(request, workout_id):
     workout = _own(request, workout_id)
     services.unlink_activity(workout)
-    flash.success(request, "Unlinked; a later sync will not link it again.")
+    flash.success(request, _("Unlinked; a later sync will not link it again."))
     return redirect("planning:workout", workout.pk)
 
 
@@ -163,9 +169,9 @@ def unlink(request, workout_id):
 def auto_match(request, workout_id):
     workout = services.reset_match(_own(request, workout_id))
     if workout.completed_activity_id:
-        flash.success(request, "Matched automatically to that day's activity.")
+        flash.success(request, _("Matched automatically to that day's activity."))
     else:
-        flash.info(request, "Back to automatic matching; no activity fits yet.")
+        flash.info(request, _("Back to automatic matching; no activity fits yet."))
     return redirect("planning:workout", workout.pk)
 
 
@@ -179,5 +185,6 @@ def send(request, workout_id):
     except delivery.DeliveryRefused as exc:
         flash.error(request, exc.message)
     else:
-        flash.success(request, f"Sending to {sent.get_provider_display()}…")
+        message = _("Sending to %(provider)s…")
+        flash.success(request, message % {"provider": sent.get_provider_display()})
     return redirect("planning:workout", workout.pk)

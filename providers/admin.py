@@ -10,11 +10,13 @@ import json
 from django.contrib import admin, messages
 from django.contrib.admin.models import DELETION, LogEntry
 from django.utils.html import format_html
+from django.utils.translation import gettext_noop
 
 from . import connect, services
 from .models import LegacyImportRecord, ProviderConnection
 
-STAFF_REAUTH_DETAIL = "Please reconnect this account to resume syncing."
+# The athlete reads it on their card, translated there (trainlytics.stored_text).
+STAFF_REAUTH_DETAIL = gettext_noop("Please reconnect this account to resume syncing.")
 
 
 def pretty_json(value):

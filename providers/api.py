@@ -7,7 +7,10 @@ summary) live in sync/api.py, because providers never imports sync.
 from datetime import datetime
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+
+from trainlytics.stored_text import shown
 
 from . import connect, registry, services
 from .models import Provider, ProviderConnection
@@ -35,6 +38,11 @@ class ConnectionOut(Schema):
     def resolve_provider_name(connection):
         return connection.get_provider_display()
 
+    @staticmethod
+    def resolve_status_detail(connection):
+        # Stored in English; the API answers in the request's language.
+        return shown(connection.status_detail)
+
 
 class ToggleIn(Schema):
     """Omit `is_active` to flip the current value."""
@@ -55,7 +63,7 @@ def user_connection_or_404(request, connection_id):
     try:
         return services.get_user_connection(request.auth, connection_id)
     except ProviderConnection.DoesNotExist:
-        raise Http404("No such connection.") from None
+        raise Http404(_("No such connection.")) from None
 
 
 @router.get("/connections", response=list[ConnectionOut])
@@ -72,7 +80,8 @@ def get_connection(request, connection_id: int):
 def get_connection_by_provider(request, provider: Provider):
     connection = services.get_connection_by_provider(request.auth, provider)
     if connection is None:
-        raise Http404(f"You are not connected to {provider.label}.")
+        message = _("You are not connected to %(provider)s.")
+        raise Http404(message % {"provider": provider.label})
     return connection
 
 

@@ -7,7 +7,10 @@ provider through its backend and save through `providers.services`.
 import logging
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, gettext_noop
 from oauthlib.oauth2 import OAuth2Error
+
+from trainlytics.stored_text import declare, shown
 
 from . import services
 from .backends.base import Credentials, OAuth2Backend
@@ -24,6 +27,11 @@ from .tokens import get_access_token
 
 logger = logging.getLogger(__name__)
 
+# A ProviderError's user_message is English (trainlytics.stored_text).
+SIGN_IN_INCOMPLETE = declare(
+    gettext_noop("%(provider)s did not complete the sign-in. Please try again.")
+)
+
 # Strava's API agreement requires deleting an athlete's Strava data when they
 # disconnect, so for Strava there is no "keep my activities" choice.
 DELETE_ACTIVITIES_ON_DISCONNECT = frozenset({Provider.STRAVA})
@@ -33,6 +41,7 @@ class InsufficientScopesError(Exception):
     """The athlete granted less than sync needs; `missing` names what is lacking."""
 
     def __init__(self, provider_name, missing):
+        self.provider_name = provider_name
         self.missing = list(missing)
         super().__init__(
             f"{provider_name} did not grant the permissions Trainlytics needs: "
@@ -81,8 +90,7 @@ def complete_connection(
         # oauthlib's own parse errors (no access_token, bad JSON shape).
         raise ProviderError(
             f"{backend.slug}: token exchange failed: {exc.error}",
-            user_message=f"{backend.name} did not complete the sign-in. "
-            "Please try again.",
+            user_message=SIGN_IN_INCOMPLETE % {"provider": backend.name},
         ) from None
     account = backend.fetch_account(tokens.credentials())
     # Garmin reports permissions on the account; the others on the token or redirect.
@@ -149,19 +157,37 @@ def _revoke_quietly(backend, credentials, what):
 
 
 def explain_failure(backend, exc):
-    """The athlete-facing message for a failed connect (never contains a token)."""
-    if isinstance(exc, InsufficientScopesError | ProviderAccountInUseError):
-        return str(exc)
+    """The athlete-facing message for a failed connect, in the request's language
+    (never contains a token)."""
+    name = {"provider": backend.name}
+    if isinstance(exc, InsufficientScopesError):
+        return gettext(
+            "%(provider)s did not grant the permissions Trainlytics needs: "
+            "%(scopes)s. Connect again and allow them."
+        ) % {**name, "scopes": ", ".join(exc.missing)}
+    if isinstance(exc, ProviderAccountInUseError):
+        return (
+            gettext(
+                "This %(provider)s account is already linked to another Trainlytics "
+                "user."
+            )
+            % name
+        )
     if isinstance(exc, TokenCapReachedError):
-        return exc.user_message
+        return shown(exc.user_message)
     if isinstance(exc, TransientProviderError):
         return (
-            f"{backend.name} is not answering right now, so we could not connect. "
-            "Please try again in a few minutes."
+            gettext(
+                "%(provider)s is not answering right now, so we could not connect. "
+                "Please try again in a few minutes."
+            )
+            % name
         )
     if isinstance(exc, ReauthRequiredError):
-        return f"{backend.name} did not accept the sign-in. Please try again."
-    return exc.user_message
+        return (
+            gettext("%(provider)s did not accept the sign-in. Please try again.") % name
+        )
+    return shown(exc.user_message)
 
 
 def disconnect(connection, keep_activities=True):

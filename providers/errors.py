@@ -1,12 +1,28 @@
 """Domain errors for talking to providers. `http.py` is the one place that maps HTTP
 failures onto them; sync decides what each means for a run (retry, flag, fail)."""
 
+from django.utils.translation import gettext_noop
+
+from trainlytics.stored_text import declare
+
+GARBLED = declare(
+    # Translators: a provider (Strava, Garmin...) answered with unreadable data.
+    gettext_noop("%(provider)s sent a garbled answer. We will try again.")
+)
+
+
+def garbled(provider_name):
+    """The user_message of a TransientProviderError for an unreadable answer."""
+    return GARBLED % {"provider": provider_name}
+
 
 class ProviderError(Exception):
     """The provider refused or failed in a way that is not worth retrying as is.
 
     `user_message` is safe to show an athlete; `str(exc)` is for logs and staff, and
-    never contains a token.
+    never contains a token. `user_message` is English, built from msgids that
+    trainlytics.stored_text knows, since it is often stored (status_detail, a
+    delivery's error_message); show it through stored_text.shown().
     """
 
     kind = "provider"

@@ -12,6 +12,7 @@ from email.utils import parsedate_to_datetime
 
 import requests
 from django.conf import settings
+from django.utils.translation import gettext_noop
 from requests_oauthlib import OAuth2Session
 
 from . import transport
@@ -30,6 +31,20 @@ REQUEST_ID_HEADERS = (
     "X-Amzn-Trace-Id",
     "X-Cloud-Trace-Context",
 )
+
+
+# What the errors tell the athlete, in English: they are stored and shown translated
+# (trainlytics.stored_text).
+UNREACHABLE = gettext_noop("The provider could not be reached. We will try again.")
+REFUSED_ACCESS = gettext_noop(
+    "The provider no longer accepts our access. Reconnect to resume syncing."
+)
+SLOW_DOWN = gettext_noop(
+    "The provider asked us to slow down. Syncing resumes automatically after its "
+    "rate-limit window."
+)
+SERVER_ERROR = gettext_noop("The provider had a temporary problem. We will try again.")
+GARBLED = gettext_noop("The provider sent a garbled answer. We will try again.")
 
 
 def user_agent():
@@ -58,7 +73,7 @@ class _MappedRequestsMixin:
         except (requests.Timeout, requests.ConnectionError) as exc:
             raise TransientProviderError(
                 f"{self.provider}: {type(exc).__name__} talking to the provider",
-                user_message="The provider could not be reached. We will try again.",
+                user_message=UNREACHABLE,
             ) from None
         if check:
             raise_for_provider_status(response, self.provider, self.reauth_statuses)
@@ -143,8 +158,7 @@ def raise_for_provider_status(response, provider="", reauth_statuses=(401,)):
     if status in reauth_statuses or _is_invalid_grant(status, message):
         raise ReauthRequiredError(
             f"{provider}: authorisation rejected (HTTP {status})",
-            user_message="The provider no longer accepts our access. Reconnect to "
-            "resume syncing.",
+            user_message=REFUSED_ACCESS,
             **context,
         )
     if status == 429:
@@ -152,14 +166,13 @@ def raise_for_provider_status(response, provider="", reauth_statuses=(401,)):
         raise RateLimitedError(
             f"{provider}: rate limited until {retry_at.isoformat()}",
             retry_at=retry_at,
-            user_message="The provider asked us to slow down. Syncing resumes "
-            "automatically after its rate-limit window.",
+            user_message=SLOW_DOWN,
             **context,
         )
     if status >= 500:
         raise TransientProviderError(
             f"{provider}: server error HTTP {status}",
-            user_message="The provider had a temporary problem. We will try again.",
+            user_message=SERVER_ERROR,
             **context,
         )
     raise ProviderError(f"{provider}: HTTP {status}: {message}", **context)
@@ -177,7 +190,7 @@ def parse_json(response, provider=""):
         raise TransientProviderError(
             f"{provider}: response is not valid JSON (HTTP {response.status_code})",
             status=response.status_code,
-            user_message="The provider sent a garbled answer. We will try again.",
+            user_message=GARBLED,
         ) from None
 
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .fields import EncryptedTextField
 
@@ -16,10 +17,11 @@ class Provider(models.TextChoices):
 
 
 class ConnectionStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    REAUTH_REQUIRED = "reauth_required", "Needs reconnect"
-    REVOKED = "revoked", "Revoked"
-    ERROR = "error", "Error"
+    # Translators: the state of an athlete's link to a provider (Strava, Garmin...).
+    ACTIVE = "active", _("Active")
+    REAUTH_REQUIRED = "reauth_required", _("Needs reconnect")
+    REVOKED = "revoked", _("Revoked")
+    ERROR = "error", _("Error")
 
 
 class ProviderConnection(models.Model):

@@ -10,6 +10,8 @@ import hashlib
 import secrets
 import time
 
+from django.utils.translation import gettext_lazy as _
+
 from .backends.base import new_code_verifier
 
 SESSION_KEY = "providers_oauth"
@@ -22,7 +24,7 @@ MAX_USED = 20
 class OAuthStateError(Exception):
     """The callback's state does not match a live stash: show a 400, save nothing."""
 
-    user_message = "This sign-in link is not valid. Start connecting again."
+    user_message = _("This sign-in link is not valid. Start connecting again.")
 
 
 class StateMismatchError(OAuthStateError):
@@ -30,15 +32,15 @@ class StateMismatchError(OAuthStateError):
 
 
 class StateReplayedError(OAuthStateError):
-    user_message = "This sign-in link was already used. Start connecting again."
+    user_message = _("This sign-in link was already used. Start connecting again.")
 
 
 class StateExpiredError(OAuthStateError):
-    user_message = "This sign-in took too long and expired. Start connecting again."
+    user_message = _("This sign-in took too long and expired. Start connecting again.")
 
 
 class StateProviderMismatchError(OAuthStateError):
-    user_message = (
+    user_message = _(
         "This sign-in was started for another provider. Start connecting again."
     )
 

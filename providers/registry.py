@@ -7,6 +7,7 @@ from functools import cache
 
 from django.http import Http404
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from .models import Provider
 
@@ -34,7 +35,7 @@ def get_backend_or_404(slug):
     try:
         return get_backend(slug)
     except (KeyError, ValueError):
-        raise Http404("No such provider.") from None
+        raise Http404(_("No such provider.")) from None
 
 
 def all_backends():

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import connect as flow
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 def _configured_backend_or_404(slug):
     backend = get_backend_or_404(slug)
     if not backend.is_configured:
-        raise Http404("That provider is not configured.")
+        raise Http404(_("That provider is not configured."))
     return backend
 
 
@@ -83,14 +84,20 @@ def callback(request, slug):
         logger.warning("%s connect failed for user %s: %s", slug, request.user.pk, exc)
         messages.error(request, flow.explain_failure(backend, exc))
         return redirect("providers:connections")
-    messages.success(request, f"Connected {backend.name}.")
+    messages.success(request, _("Connected %(provider)s.") % {"provider": backend.name})
     return redirect(_safe_next(request, stash["next"]))
 
 
 def _denied_message(backend, error):
     if error in (None, "", "access_denied"):
-        return f"You did not connect {backend.name}. Nothing was changed."
-    return f"{backend.name} could not connect ({error[:60]}). Please try again."
+        return _("You did not connect %(provider)s. Nothing was changed.") % {
+            "provider": backend.name
+        }
+    # Translators: the error is the provider's own code, such as "server_error".
+    return _("%(provider)s could not connect (%(error)s). Please try again.") % {
+        "provider": backend.name,
+        "error": error[:60],
+    }
 
 
 @login_required
@@ -99,18 +106,19 @@ def disconnect(request, slug):
     backend = get_backend_or_404(slug)
     connection = services.get_connection_by_provider(request.user, backend.slug)
     if connection is None:
-        raise Http404("You are not connected to that provider.")
+        raise Http404(_("You are not connected to that provider."))
     row = flow.ProviderRow(backend, connection)
     if request.method == "GET":
         return render(request, "providers/disconnect_confirm.html", {"row": row})
     keep = request.POST.get("activities") == "keep"
     if flow.disconnect(connection, keep_activities=keep):
-        messages.success(request, f"Disconnected {backend.name}.")
+        message = _("Disconnected %(provider)s.")
+        messages.success(request, message % {"provider": backend.name})
     else:
-        messages.warning(
-            request,
-            f"Disconnected {backend.name} here, but {backend.name} did not confirm "
-            f"that our access is revoked. You can remove Trainlytics in your "
-            f"{backend.name} account settings.",
+        message = _(
+            "Disconnected %(provider)s here, but %(provider)s did not confirm that "
+            "our access is revoked. You can remove Trainlytics in your %(provider)s "
+            "account settings."
         )
+        messages.warning(request, message % {"provider": backend.name})
     return redirect("providers:connections")

@@ -16,10 +16,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.utils.translation import gettext_noop
+
+from trainlytics.stored_text import declare
+
 from .errors import ProviderError
 from .http import parse_json, raise_for_provider_status
 
 logger = logging.getLogger(__name__)
+
+# Translators: a provider (Garmin, Wahoo) refused a planned workout; the reason is the
+# provider's own words.
+REFUSED = declare(gettext_noop("%(provider)s refused the workout: %(reason)s"))
 
 
 @dataclass(frozen=True)
@@ -99,7 +107,7 @@ def refusals(provider, messages, words=plain_words):
             raise
         message = messages.get(exc.status)
         if message is None:
-            message = f"{provider} refused the workout: {words(exc)}"
+            message = REFUSED % {"provider": provider, "reason": words(exc)}
         raise WorkoutRefused(
             str(exc),
             status=exc.status,

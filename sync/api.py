@@ -1,14 +1,16 @@
 """JSON routes for syncing and activities, mounted at /api/ by trainlytics/api.py."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from providers.api import user_connection_or_404
+from trainlytics.labels import label
 
 from . import queries, services
-from .models import Activity, SyncType
+from .models import Activity, SyncStatus, SyncType
 from .schemas import (
     ActivityDetailOut,
     ActivityFilters,
@@ -31,7 +33,7 @@ def start_sync(request, connection_id: int):
     """Start a manual sync; 409 with the existing run while one is pending/running."""
     connection = user_connection_or_404(request, connection_id)
     if not connection.is_active:
-        message = "Sync is turned off for this connection; turn it on first."
+        message = _("Sync is turned off for this connection; turn it on first.")
         return Status(
             409, {"error": {"code": "connection_inactive", "message": message}}
         )
@@ -40,7 +42,11 @@ def start_sync(request, connection_id: int):
     except services.SyncInProgressError as exc:
         run = exc.sync
         run.connection = connection
-        message = f"Sync #{run.pk} of this connection is already {run.status}."
+        # Translators: the status is "pending" or "running", in lower case.
+        message = _("Sync #%(number)s of this connection is already %(status)s.") % {
+            "number": run.pk,
+            "status": label(SyncStatus, run.status).lower(),
+        }
         return Status(
             409,
             {"error": {"code": "sync_in_progress", "message": message}, "sync": run},
@@ -108,7 +114,7 @@ def activities(request, filters: Query[ActivityFilters]):
             request.auth, feed_filters, filters.cursor, size=filters.limit
         )
     except ValueError:
-        raise HttpError(400, "The cursor is not valid.") from None
+        raise HttpError(400, _("The cursor is not valid.")) from None
     queries.attach_sessions(items)
     return {"items": items, "next_cursor": next_cursor or None}
 

@@ -33,6 +33,7 @@ from uuid import uuid4
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import get_language
 
 TTL_S = 10 * 60
 
@@ -89,7 +90,9 @@ def dashboard_key(user_id, connections, today=None):
 
 
 def get_or_compute(key, compute):
-    """The cached value under `key`, or compute() stored there for TTL_S."""
+    """The cached value under `key`, or compute() stored there for TTL_S. The key is
+    per language: what is cached holds words and numbers printed for a reader."""
+    key = f"{key}:{get_language()}"
     value = cache.get(key)
     if value is None:
         value = compute()

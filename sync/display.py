@@ -5,9 +5,16 @@ sync cannot import analytics, which owns the athlete's settings, so the setting 
 read through a plug-in point: units_of(user) asks the lookup analytics registers at
 start-up (analytics.apps), and says metric when none is registered. Stored values stay
 SI (units in field names); only what a page prints or a form reads is converted.
+
+What is printed follows the active language: "1,234.5 km" in English, "1 234,5 km"
+in French (Django's separators, a no-break space for thousands). Numbers that are
+data, not text (JSON, CSV, ICS, SVG coordinates, attributes), never come from here.
 """
 
 from decimal import Decimal
+
+from django.utils import formats
+from django.utils.translation import get_language, pgettext
 
 METRIC, IMPERIAL = "metric", "imperial"
 METRES_PER_MILE = 1609.344
@@ -48,23 +55,87 @@ def pace_to_s_per_km(seconds_per_unit, units=METRIC):
     return round(seconds_per_unit * 1000 / metres_per_unit(units))
 
 
-def format_distance(metres, units=METRIC):
+# -- numbers in the active language ----------------------------------------------------
+
+# Per language: (decimal separator, thousands separator, unit labels), or None where
+# digits are not grouped by threes (Python's "," grouping cannot say it). The feed
+# formats several numbers a row; Django's number_format reads three formats each time.
+_styles = {}
+
+
+def _style(language):
+    style = _styles.get(language)
+    if style is None:
+        style = _styles[language] = _new_style(language)
+    return style
+
+
+def _new_style(language):
+    labels = _unit_labels()
+    if formats.get_format("NUMBER_GROUPING", language) != 3:
+        return None, labels
+    decimal = formats.get_format("DECIMAL_SEPARATOR", language)
+    thousand = formats.get_format("THOUSAND_SEPARATOR", language)
+    return str.maketrans({",": thousand, ".": decimal}), labels
+
+
+def _unit_labels():
+    return {
+        # Translators: unit symbols printed after a number ("12.5 km"); most stay
+        # as they are in French.
+        "km": pgettext("unit", "km"),
+        "mi": pgettext("unit", "mi"),
+        "m": pgettext("unit", "m"),
+        "ft": pgettext("unit", "ft"),
+        "km/h": pgettext("unit", "km/h"),
+        "mph": pgettext("unit", "mph"),
+        "bpm": pgettext("unit", "bpm"),
+        "kcal": pgettext("unit", "kcal"),
+        "W": pgettext("unit", "W"),
+    }
+
+
+def number_style():
+    """The active language's style, for a caller that formats several numbers (the
+    `style` argument below): it spares each number the language lookup."""
+    return _style(get_language())
+
+
+def unit_label(unit):
+    """A unit symbol ("km", "mph"...) in the active language."""
+    return _style(get_language())[1].get(unit, unit)
+
+
+def format_number(value, decimal_pos=0, unit="", style=None):
+    """`value` with `decimal_pos` decimals and grouped thousands in the active
+    language ("1,234.5" / "1 234,5"), then the unit's symbol, if any."""
+    table, labels = style or _style(get_language())
+    if table is None:
+        # Rounded first: number_format cuts a float's extra decimals off.
+        rounded = round(value, decimal_pos)
+        text = formats.number_format(rounded, decimal_pos, force_grouping=True)
+    else:
+        text = f"{value:,.{decimal_pos}f}".translate(table)
+    return f"{text} {labels.get(unit, unit)}" if unit else text
+
+
+def format_distance(metres, units=METRIC, style=None):
     """ "12.35 km" or "7.67 mi"; "" for a missing value. Spelled out, not through
     from_metres: the feed calls it for every row."""
     if metres is None:
         return ""
     if _imperial(units):
-        return f"{metres / METRES_PER_MILE:.2f} mi"
-    return f"{metres / 1000:.2f} km"
+        return format_number(metres / METRES_PER_MILE, 2, "mi", style)
+    return format_number(metres / 1000, 2, "km", style)
 
 
-def format_elevation(metres, units=METRIC):
+def format_elevation(metres, units=METRIC, style=None):
     """ "120 m" or "394 ft"."""
     if metres is None:
         return ""
     if _imperial(units):
-        return f"{metres * FEET_PER_METRE:.0f} ft"
-    return f"{metres:.0f} m"
+        return format_number(metres * FEET_PER_METRE, 0, "ft", style)
+    return format_number(metres, 0, "m", style)
 
 
 def format_pace_clock(seconds_per_km, units=METRIC):
@@ -77,7 +148,8 @@ def format_pace(seconds_per_km, units=METRIC):
     """ "5:30 /km" or "8:51 /mi"."""
     if not seconds_per_km:
         return ""
-    return f"{format_pace_clock(seconds_per_km, units)} /{distance_unit(units)}"
+    unit = unit_label(distance_unit(units))
+    return f"{format_pace_clock(seconds_per_km, units)} /{unit}"
 
 
 def format_speed(metres_per_second, units=METRIC):
@@ -85,8 +157,8 @@ def format_speed(metres_per_second, units=METRIC):
     if metres_per_second is None:
         return ""
     if _imperial(units):
-        return f"{metres_per_second * 3600 / METRES_PER_MILE:.1f} mph"
-    return f"{metres_per_second * 3.6:.1f} km/h"
+        return format_number(metres_per_second * 3600 / METRES_PER_MILE, 1, "mph")
+    return format_number(metres_per_second * 3.6, 1, "km/h")
 
 
 # -- whose units: the plug-in point ---------------------------------------------------

@@ -2,18 +2,49 @@
 
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
+from functools import lru_cache
 
 from django.utils import formats, timezone
+from django.utils.translation import get_language, gettext, pgettext
 
 from providers.models import Provider
 from providers.sports import SportType
+from trainlytics.dates import format_date
+from trainlytics.labels import label
 
-from .display import METRIC, format_distance, format_elevation
+from .display import (
+    METRIC,
+    format_distance,
+    format_elevation,
+    format_number,
+    number_style,
+)
 from .models import SyncStatus
 
-# Plain dicts: get_FOO_display() rebuilds the choices mapping on every call.
+# A plain dict: get_FOO_display() rebuilds the choices mapping on every call. Provider
+# names are brands, the same in every language.
 PROVIDER_LABELS = dict(Provider.choices)
-SPORT_LABELS = dict(SportType.choices)
+
+
+def sport_label(sport_type, language=None):
+    """The sport's name in the active language (cached per language)."""
+    return label(SportType, sport_type, language)
+
+
+def start_text(moment, language=None):
+    """ "Mon 7 Dec 2026, 14:05" in the active language (`language`: the active one,
+    when the caller has it already)."""
+    language = language or get_language()
+    return format_date(moment, _start_format(language), language)
+
+
+@lru_cache(maxsize=32)
+def _start_format(language):
+    """The format start_text uses; called with the active language, its key."""
+    # Translators: a Django date format (see the "date" template filter): "D" is the
+    # short weekday, "M" the short month, "N" the short month with a full stop where
+    # one is due ("déc." but "mai"). French could be "D. j N Y, H:i".
+    return pgettext("date format", "D j M Y, H:i")
 
 
 def _retry_time(run):
@@ -24,8 +55,11 @@ def _retry_time(run):
         except (TypeError, ValueError):
             when = None
     if when is None:
-        return "a later time"
-    return formats.date_format(timezone.localtime(when), "j M Y, H:i")
+        return gettext("a later time")
+    # Translators: a Django date format (see the "date" template filter).
+    return formats.date_format(
+        timezone.localtime(when), pgettext("date format", "j M Y, H:i")
+    )
 
 
 def failure_message(run, provider_name):
@@ -42,21 +76,26 @@ def failure_message(run, provider_name):
     kind = run.error_details.get("kind", "")
     if run.status == SyncStatus.RATE_LIMITED:
         kind = "rate_limited"
+    name = {"provider": provider_name}
     if kind == "reauth_required":
-        return f"Reconnect {provider_name}: it no longer accepts our access."
-    if kind == "rate_limited":
         return (
-            "Waiting for the provider's rate limit; retries automatically at "
-            f"{_retry_time(run)}."
+            gettext("Reconnect %(provider)s: it no longer accepts our access.") % name
         )
+    if kind == "rate_limited":
+        return gettext(
+            "Waiting for the provider's rate limit; retries automatically at %(when)s."
+        ) % {"when": _retry_time(run)}
     if kind == "transient":
-        return "Temporary provider problem; retrying."
+        return gettext("Temporary provider problem; retrying.")
     if kind == "provider":
         said = run.error_details.get("provider_message") or run.error_message
-        return f"{provider_name} said: {said}" if said else f"{provider_name} failed."
+        if not said:
+            return gettext("%(provider)s failed.") % name
+        # Translators: what the provider answered, in its own words (often English).
+        return gettext("%(provider)s said: %(said)s") % {**name, "said": said}
     if run.status == SyncStatus.PARTIAL:
-        return "Some activities could not be read and were skipped."
-    return "Something went wrong on our side; we've been notified."
+        return gettext("Some activities could not be read and were skipped.")
+    return gettext("Something went wrong on our side; we've been notified.")
 
 
 # -- units -----------------------------------------------------------------------------
@@ -71,8 +110,8 @@ def format_duration(seconds):
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def format_heart_rate(bpm):
-    return "" if bpm is None else f"{bpm:.0f} bpm"
+def format_heart_rate(bpm, style=None):
+    return "" if bpm is None else format_number(bpm, 0, "bpm", style)
 
 
 def local_start(activity):
@@ -89,19 +128,21 @@ def local_start(activity):
 
 def activity_display(activity, units=METRIC):
     """Human strings for one feed row or detail page, ready to print as they are;
-    distances in `units` (sync.display)."""
+    distances in `units` (sync.display). The feed calls it for every row, so the
+    language is looked up once here."""
     start = local_start(activity)
+    language, style = get_language(), number_style()
     return {
         "provider": PROVIDER_LABELS.get(activity.provider, activity.provider),
-        "sport": SPORT_LABELS.get(activity.sport_type, activity.sport_type),
-        "name": activity.name or "Untitled",
+        "sport": sport_label(activity.sport_type, language),
+        "name": activity.name or gettext("Untitled"),
         "start": start,
         "start_iso": start.isoformat(),
-        "start_text": start.strftime("%a %-d %b %Y, %H:%M"),
+        "start_text": start_text(start, language),
         "duration": format_duration(activity.moving_time_s or activity.elapsed_time_s),
-        "distance": format_distance(activity.distance_m, units),
-        "elevation": format_elevation(activity.elevation_gain_m, units),
-        "heart_rate": format_heart_rate(activity.avg_hr_bpm),
+        "distance": format_distance(activity.distance_m, units, style),
+        "elevation": format_elevation(activity.elevation_gain_m, units, style),
+        "heart_rate": format_heart_rate(activity.avg_hr_bpm, style),
     }
 
 

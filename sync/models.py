@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from providers.fields import EncryptedTextField
 from providers.models import Provider, ProviderConnection
@@ -9,19 +11,19 @@ from providers.sports import SportType
 
 
 class SyncType(models.TextChoices):
-    INITIAL = "initial", "Initial"
-    MANUAL = "manual", "Manual"
-    SCHEDULED = "scheduled", "Scheduled"
-    WEBHOOK = "webhook", "Webhook"
+    INITIAL = "initial", pgettext_lazy("sync type", "Initial")
+    MANUAL = "manual", pgettext_lazy("sync type", "Manual")
+    SCHEDULED = "scheduled", pgettext_lazy("sync type", "Scheduled")
+    WEBHOOK = "webhook", pgettext_lazy("sync type", "Webhook")
 
 
 class SyncStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    RUNNING = "running", "Running"
-    SUCCESS = "success", "Success"
-    PARTIAL = "partial", "Partial"
-    FAILED = "failed", "Failed"
-    RATE_LIMITED = "rate_limited", "Rate limited"
+    PENDING = "pending", pgettext_lazy("sync status", "Pending")
+    RUNNING = "running", pgettext_lazy("sync status", "Running")
+    SUCCESS = "success", pgettext_lazy("sync status", "Success")
+    PARTIAL = "partial", pgettext_lazy("sync status", "Partial")
+    FAILED = "failed", pgettext_lazy("sync status", "Failed")
+    RATE_LIMITED = "rate_limited", pgettext_lazy("sync status", "Rate limited")
 
 
 ACTIVE_SYNC_STATUSES = (SyncStatus.PENDING, SyncStatus.RUNNING)
@@ -203,8 +205,8 @@ class ActivityGroup(models.Model):
 
 
 class GroupDecision(models.TextChoices):
-    TOGETHER = "together", "Together"
-    APART = "apart", "Apart"
+    TOGETHER = "together", _("Together")
+    APART = "apart", _("Apart")
 
 
 class ActivityGroupDecision(models.Model):
@@ -245,9 +247,9 @@ class ActivityGroupDecision(models.Model):
 
 
 class WorkoutStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    COMPLETED = "completed", "Completed"
-    SKIPPED = "skipped", "Skipped"
+    PLANNED = "planned", pgettext_lazy("workout status", "Planned")
+    COMPLETED = "completed", pgettext_lazy("workout status", "Completed")
+    SKIPPED = "skipped", pgettext_lazy("workout status", "Skipped")
 
 
 class Workout(models.Model):

@@ -17,11 +17,15 @@ from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext, pgettext
 
 from providers import registry
 from providers.models import ProviderConnection
 from providers.sports import SportType
+from trainlytics.dates import format_date
+from trainlytics.labels import label
 
+from .display import format_number
 from .grouping.store import priority
 from .models import Activity, SyncHistory
 from .services.activities import DATA_FIELDS
@@ -316,21 +320,29 @@ def attach_sessions(activities):
     `providers`: every provider of the activity's session, its own first, then the
     others by ACTIVITY_PROVIDER_PRIORITY. `filled`: the metrics its group took from
     the other copies, for a canonical copy ({} otherwise: they fill the canonical
-    one's gaps). One query by group id, none when nothing on the page is grouped.
+    one's gaps). `provider_ids`: each copy's provider id by provider, for the links
+    back to the providers (sync.attribution). One query by group id, none when
+    nothing on the page is grouped.
     """
     group_ids = {a.group_id for a in activities if a.group_id is not None}
-    members, filled = defaultdict(set), {}
+    members, filled, ids = defaultdict(set), {}, defaultdict(dict)
     if group_ids:
         rows = (
             Activity.objects.filter(group_id__in=group_ids)
             .order_by()
-            .values_list("group_id", "provider", "group__filled")
+            .values_list(
+                "group_id", "provider", "provider_activity_id", "group__filled"
+            )
         )
-        for group_id, provider, group_filled in rows:
+        for group_id, provider, provider_activity_id, group_filled in rows:
             members[group_id].add(provider)
+            ids[group_id][provider] = provider_activity_id
             filled[group_id] = group_filled
     for activity in activities:
         others = members.get(activity.group_id)
+        activity.provider_ids = ids.get(activity.group_id) or {
+            activity.provider: activity.provider_activity_id
+        }
         activity.providers = (
             session_providers(activity, others) if others else [activity.provider]
         )
@@ -418,36 +430,44 @@ def weekly_chart(volume, height=160, bar_width=32, gap=12):
     }
 
 
-SPORT_LABELS = dict(SportType.choices)
-
-
 def _sport_label(sport):
-    return SPORT_LABELS.get(sport, sport)
+    return label(SportType, sport)
 
 
 def weekly_chart_svg(chart):
     """The chart as an SVG string, built here because a template loop over every
     segment cost more than the rest of the dashboard."""
+    # Translators: a Django date format, the Monday under a bar ("7 Dec").
+    week_format = pgettext("date format", "j M")
     bars = []
     for bar in chart["bars"]:
         rects = "".join(
             f'<rect y="{s["y"]}" width="{chart["bar_width"]}" height="{s["height"]}" '
-            f'fill="{s["colour"]}"><title>{escape(s["sport"])}: {s["hours"]} h'
-            "</title></rect>"
+            f'fill="{s["colour"]}"><title>{escape(s["sport"])}: '
+            f"{format_number(s['hours'], 1, 'h')}</title></rect>"
             for s in bar["segments"]
         )
-        label = f"{bar['week'].day} {bar['week']:%b}"
+        week = escape(format_date(bar["week"], week_format))
         bars.append(
             f'<g transform="translate({bar["x"]},0)">{rects}'
             f'<text y="{chart["height"] + 14}" x="{chart["bar_width"]}" '
-            f'text-anchor="end" font-size="10">{label}</text></g>'
+            f'text-anchor="end" font-size="10">{week}</text></g>'
         )
     weeks = len(chart["bars"])
-    return mark_safe(  # noqa: S308 - every interpolated label is escaped above
+    title = ngettext(
+        "Hours of training per week, last %(weeks)s week",
+        "Hours of training per week, last %(weeks)s weeks",
+        weeks,
+    ) % {"weeks": weeks}
+    desc = gettext(
+        "Stacked bars by sport; the busiest week has %(hours)s hours. The table "
+        "below has the same figures."
+    ) % {"hours": format_number(chart["max_hours"], 1)}
+    # Coordinates are data: plain numbers, never localized.
+    return mark_safe(  # noqa: S308 - every interpolated label is escaped
         f'<svg class="chart" viewBox="0 -10 {chart["width"]} {chart["height"] + 30}" '
         'role="img" aria-labelledby="chart-title chart-desc">'
-        f'<title id="chart-title">Hours of training per week, last {weeks} weeks'
-        '</title><desc id="chart-desc">Stacked bars by sport; the busiest week has '
-        f"{chart['max_hours']} hours. The table below has the same figures.</desc>"
+        f'<title id="chart-title">{escape(title)}</title>'
+        f'<desc id="chart-desc">{escape(desc)}</desc>'
         f"{''.join(bars)}</svg>"
     )

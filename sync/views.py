@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from providers import registry
@@ -18,8 +19,15 @@ from providers.models import ProviderConnection
 from . import cache, queries, services
 from .candidates import merge_candidates
 from .cards import card_context, card_status_html, compute_overview, url_maker
-from .display import units_of
-from .feed import FeedFilterForm, badge_html, feed_rows_html, options_html, with_filled
+from .display import format_number, units_of
+from .feed import (
+    FeedFilterForm,
+    badge_html,
+    feed_rows_html,
+    options_html,
+    page_words,
+    with_filled,
+)
 from .grouping import GroupingError, merge_activities, split_activity
 from .messages import (
     PROVIDER_LABELS,
@@ -81,13 +89,14 @@ def toggle(request, connection_id):
     )
     turn_on = not connection.is_active
     connection_services.update_connection(connection, is_active=turn_on)
-    name = connection.get_provider_display()
+    name = {"provider": connection.get_provider_display()}
     if turn_on:
-        flash.success(request, f"{name} sync is on.")
+        flash.success(request, _("%(provider)s sync is on.") % name)
     else:
-        flash.success(
-            request, f"{name} sync is off; nothing is fetched until you turn it on."
+        message = _(
+            "%(provider)s sync is off; nothing is fetched until you turn it on."
         )
+        flash.success(request, message % name)
     return redirect("sync:dashboard")
 
 
@@ -97,16 +106,18 @@ def sync_now(request, connection_id):
     connection = get_object_or_404(
         ProviderConnection, pk=connection_id, user=request.user
     )
-    name = connection.get_provider_display()
+    name = {"provider": connection.get_provider_display()}
     if not connection.is_active:
-        flash.warning(request, f"{name} sync is off. Turn it on to sync.")
+        flash.warning(
+            request, _("%(provider)s sync is off. Turn it on to sync.") % name
+        )
         return redirect("sync:dashboard")
     try:
         services.request_new_sync(connection, SyncType.MANUAL)
     except services.SyncInProgressError:
-        flash.info(request, f"A {name} sync is already in progress.")
+        flash.info(request, _("A %(provider)s sync is already in progress.") % name)
     else:
-        flash.success(request, f"{name} sync started.")
+        flash.success(request, _("%(provider)s sync started.") % name)
     return redirect("sync:dashboard")
 
 
@@ -139,12 +150,13 @@ def activities(request):
             "next_query": next_query,
             "provider_options": options_html(form, "provider"),
             "sport_options": options_html(form, "sport"),
+            "words": page_words(),
         },
     )
 
 
 def _kcal(value):
-    return "" if value is None else f"{value:.0f} kcal"
+    return "" if value is None else format_number(value, 0, "kcal")
 
 
 def copy_columns(copies, units):
@@ -204,7 +216,8 @@ def split(request, activity_id):
     except GroupingError as exc:
         flash.error(request, str(exc))
         return redirect("sync:activity", activity.pk)
-    flash.success(request, f"The {name} copy is now an activity of its own.")
+    message = _("The %(provider)s copy is now an activity of its own.")
+    flash.success(request, message % {"provider": name})
     return redirect("sync:activity", rest[0].pk)
 
 
@@ -215,7 +228,7 @@ def merge(request, activity_id):
     activity = get_object_or_404(Activity, pk=activity_id, user=request.user)
     other_id = request.POST.get("other", "")
     if not other_id.isdigit():
-        raise Http404("No activity to merge with.")
+        raise Http404(_("No activity to merge with."))
     other = get_object_or_404(Activity, pk=int(other_id), user=request.user)
     try:
         merge_activities(request.user, activity, other)
@@ -223,7 +236,8 @@ def merge(request, activity_id):
         flash.error(request, str(exc))
     else:
         name = PROVIDER_LABELS.get(other.provider, other.provider)
-        flash.success(request, f"Merged: the {name} copy is part of this activity.")
+        message = _("Merged: the %(provider)s copy is part of this activity.")
+        flash.success(request, message % {"provider": name})
     return redirect("sync:activity", activity.pk)
 
 

@@ -17,6 +17,7 @@ from django.core.exceptions import (
     SuspiciousOperation,
 )
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.security import SessionAuth
@@ -24,6 +25,7 @@ from ninja.throttling import AuthRateThrottle
 
 from analytics.api import router as analytics_router
 from analytics.api_streams import router as streams_router
+from exports.api import router as exports_router
 from planning.api import router as planning_router
 from providers.api import router as providers_router
 from sync.api import router as sync_router
@@ -37,7 +39,7 @@ class CsrfFailed(HttpError):
     code = "csrf_failed"
 
     def __init__(self):
-        super().__init__(403, "CSRF check failed; send X-CSRFToken.")
+        super().__init__(403, _("CSRF check failed; send X-CSRFToken."))
 
 
 class SessionAuthFirst(SessionAuth):
@@ -73,6 +75,7 @@ api.add_router("/", sync_router)
 api.add_router("/", planning_router)
 api.add_router("/", analytics_router)
 api.add_router("/", streams_router)
+api.add_router("/", exports_router)
 
 
 def error_response(request, status, message, code=None):
@@ -87,17 +90,17 @@ def validation_error(request, exc):
         f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'body'}: {e.get('msg')}"
         for e in exc.errors
     )
-    return error_response(request, 400, problems or "Invalid request.")
+    return error_response(request, 400, problems or _("Invalid request."))
 
 
 @api.exception_handler(AuthenticationError)
 def not_authenticated(request, exc):
-    return error_response(request, 401, "Log in to use the API.")
+    return error_response(request, 401, _("Log in to use the API."))
 
 
 @api.exception_handler(Throttled)
 def throttled(request, exc):
-    return error_response(request, 429, "Too many requests; slow down.")
+    return error_response(request, 429, _("Too many requests; slow down."))
 
 
 @api.exception_handler(HttpError)
@@ -108,17 +111,17 @@ def http_error(request, exc):
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return error_response(request, 404, str(exc) or "Not found.")
+    return error_response(request, 404, str(exc) or _("Not found."))
 
 
 @api.exception_handler(ObjectDoesNotExist)
 def does_not_exist(request, exc):
-    return error_response(request, 404, "Not found.")
+    return error_response(request, 404, _("Not found."))
 
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
-    return error_response(request, 403, str(exc) or "You can't do that.")
+    return error_response(request, 403, str(exc) or _("You can't do that."))
 
 
 # What Django itself answers with 400 (an oversized body, too many fields), instead of
@@ -132,7 +135,7 @@ def bad_request(request, exc):
         request.path,
         type(exc).__name__,
     )
-    return error_response(request, 400, "Bad request.", code="bad_request")
+    return error_response(request, 400, _("Bad request."), code="bad_request")
 
 
 @api.exception_handler(Exception)

@@ -6,11 +6,15 @@ matches (a malformed id too, since `{int:...}` is a URL converter), a method the
 lacks (ninja's own 405), an exception that escapes ninja (say the throttle's cache is
 down) and, with DEBUG on, the technical pages. Rather than chase each of those, the
 middleware rewrites any non-JSON error answer under /api/ into the shape, keeping its
-status and headers. Pages outside /api/ keep Django's HTML.
+status and headers. Pages outside /api/ keep Django's HTML. Codes stay English;
+messages are in the request's language (LocaleMiddleware, from Accept-Language).
 """
 
 import json
 from http import HTTPStatus
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 API_PREFIX = "/api/"
 
@@ -24,11 +28,13 @@ ERROR_CODES = {
     429: "throttled",
     500: "internal_error",
 }
-INTERNAL_MESSAGE = "Something went wrong on our side; we've been notified."
+INTERNAL_MESSAGE = _("Something went wrong on our side; we've been notified.")
 MESSAGES = {
-    400: "Bad request.",
-    403: "You can't do that.",
-    404: "Not found: no API route matches this path.",
+    400: _("Bad request."),
+    401: _("Log in to use the API."),
+    403: _("You can't do that."),
+    404: _("Not found: no API route matches this path."),
+    429: _("Too many requests; slow down."),
 }
 
 
@@ -37,7 +43,8 @@ def code_for(status):
 
 
 def error_body(status, message, code=None):
-    return {"error": {"code": code or code_for(status), "message": message}}
+    # str(): a lazy message is translated now, in the request's language.
+    return {"error": {"code": code or code_for(status), "message": str(message)}}
 
 
 def is_api_path(path):
@@ -48,16 +55,18 @@ def message_for(request, response):
     status = response.status_code
     if status >= 500:
         # Whatever Django rendered may hold the exception; the log has it instead.
-        return INTERNAL_MESSAGE
+        return str(INTERNAL_MESSAGE)
     if status == 405:
         allowed = response.get("Allow", "")
-        return f"{request.method} is not allowed here; use {allowed}."
+        message = gettext("%(method)s is not allowed here; use %(allowed)s.")
+        return message % {"method": request.method, "allowed": allowed}
     if status in MESSAGES:
-        return MESSAGES[status]
+        return str(MESSAGES[status])
     try:
+        # HTTP's own reason phrase (English): statuses Django rarely answers itself.
         return f"{HTTPStatus(status).phrase}."
     except ValueError:  # a status outside the standard list
-        return "The request failed."
+        return gettext("The request failed.")
 
 
 def needs_rewrite(request, response):

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "sync",
     "planning",
     "analytics",
+    "exports",
+    "accounts",
     "providers.sandbox",
 ]
 
@@ -60,6 +62,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the language cookie (the footer's switcher), else the
+    # browser's Accept-Language; URLs carry no language prefix.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -78,6 +83,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                # LANGUAGE_CODE and LANGUAGES, for <html lang> and the switcher.
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 # `units`: the athlete's metric/imperial setting (lazy).
@@ -140,14 +147,50 @@ PASSWORD_HASHERS = [
 
 # --- Internationalisation and static files --------------------------------------------
 
-LANGUAGE_CODE = "en-us"
+# English is the source language and the fallback; README says how to add one.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+# Numbers in templates read "1,234.5" in English and "1 234,5" in French. Numbers that
+# are data rather than text (attributes, URLs, SVG) go through |unlocalize.
+USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# --- Email ----------------------------------------------------------------------------
+
+# Where mail goes (password resets, email-change links): printed to the console by
+# default; e.g. smtp+tls://user:password@smtp.example.com:587 or smtp+ssl://…:465.
+_EMAIL = env.email_url("EMAIL_URL", default="consolemail://")
+_MAILER_OPTIONS = {
+    "django.core.mail.backends.smtp.EmailBackend": {
+        "host": _EMAIL["EMAIL_HOST"],
+        "port": _EMAIL["EMAIL_PORT"],
+        "username": _EMAIL["EMAIL_HOST_USER"],
+        "password": _EMAIL["EMAIL_HOST_PASSWORD"],
+        "use_tls": _EMAIL.get("EMAIL_USE_TLS", False),
+        "use_ssl": _EMAIL.get("EMAIL_USE_SSL", False),
+        "timeout": 20,
+    },
+    "django.core.mail.backends.filebased.EmailBackend": {
+        "file_path": "/" + _EMAIL["EMAIL_FILE_PATH"],
+    },
+}
+# Django 6.1's MAILERS (the EMAIL_HOST… settings are deprecated).
+MAILERS = {
+    "default": {
+        "BACKEND": _EMAIL["EMAIL_BACKEND"],
+        "OPTIONS": _MAILER_OPTIONS.get(_EMAIL["EMAIL_BACKEND"], {}),
+    }
+}
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Trainlytics <noreply@localhost>"
+)
 
 # --- Token encryption -----------------------------------------------------------------
 
@@ -210,6 +253,40 @@ MAP_TILE_ATTRIBUTION = env.str(
     default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap'
     "</a> contributors",
 )
+
+# --- Account exports ------------------------------------------------------------------
+
+# Athletes' export zips and the original files providers sent (exports/storage.py):
+# private, never under static/ or STATIC_ROOT, handed out only by the download view.
+# By default a directory on this host; for S3-compatible storage install
+# django-storages[s3] and set EXPORTS_STORAGE_BACKEND=storages.backends.s3.S3Storage
+# with EXPORTS_STORAGE_OPTIONS='{"bucket_name": "...", "endpoint_url": "..."}' (JSON,
+# the backend's own options; keep the bucket private).
+EXPORTS_ROOT = env.path("EXPORTS_ROOT", default=BASE_DIR / "private" / "exports")
+EXPORTS_STORAGE_BACKEND = env.str(
+    "EXPORTS_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+)
+if EXPORTS_STORAGE_BACKEND == "django.core.files.storage.FileSystemStorage":
+    _EXPORTS_OPTIONS = {"location": str(EXPORTS_ROOT)}
+else:
+    _EXPORTS_OPTIONS = {}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "exports": {
+        "BACKEND": EXPORTS_STORAGE_BACKEND,
+        "OPTIONS": env.json("EXPORTS_STORAGE_OPTIONS", default=_EXPORTS_OPTIONS),
+    },
+}
+
+# --- Account deletion -----------------------------------------------------------------
+
+# A deleted account's grants are revoked at the providers afterwards (accounts/
+# revocations.py): a failed attempt waits REVOCATION_RETRY_DELAY seconds, doubled each
+# time up to REVOCATION_MAX_DELAY, until REVOCATION_MAX_ATTEMPTS; then staff retry.
+REVOCATION_RETRY_DELAY = env.int("REVOCATION_RETRY_DELAY", default=300)
+REVOCATION_MAX_DELAY = env.int("REVOCATION_MAX_DELAY", default=86400)
+REVOCATION_MAX_ATTEMPTS = env.int("REVOCATION_MAX_ATTEMPTS", default=10)
 
 # --- Logging --------------------------------------------------------------------------
 

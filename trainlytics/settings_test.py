@@ -5,6 +5,7 @@ database (CI runs the suite on SQLite and again on PostgreSQL).
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault(
@@ -25,6 +26,14 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Files a test leaves (an original kept by a streams fetch) go to the system's
+    # temporary directory, never to the private one; exports' own tests use tmp_path.
+    "exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.path.join(tempfile.gettempdir(), "trainlytics-test-exports")
+        },
+    },
 }
 # New activities' streams are fetched in the background as they arrive; inline tasks
 # would make every test that syncs a recent activity call the provider again. The

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from .forms import SignupForm, ThrottledAuthenticationForm
 
@@ -14,7 +15,7 @@ def signup(request):
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
-            request, "Welcome to Trainlytics. Connect a provider to start."
+            request, _("Welcome to Trainlytics. Connect a provider to start.")
         )
         return redirect("sync:dashboard")
     return render(request, "registration/signup.html", {"form": form})

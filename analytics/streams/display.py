@@ -4,13 +4,15 @@ Charts and the route use the downsampled copy (`low`: about 600 points, enough f
 a screen); splits, zone times and best efforts use every sample and are cached per
 streams row and athlete settings, since decoding a 4-hour ride costs more than the
 rest of the page. SVG geometry is plain numbers in a fixed viewBox: the browser
-scales it, and no JavaScript is needed to see any of it.
+scales it, and no JavaScript is needed to see any of it. What people read (labels,
+values, the cursor's readout) is in the active language, and so cached per language.
 """
 
 import hashlib
 import math
 
 from django.core.cache import cache
+from django.utils.translation import get_language, gettext, pgettext
 
 from .. import analysis, zones
 from ..models import Units
@@ -18,8 +20,10 @@ from ..units import (
     METRES_PER_MILE,
     format_distance,
     format_elevation,
+    format_number,
     format_pace,
     format_speed,
+    unit_label,
 )
 from . import store
 
@@ -134,9 +138,13 @@ def _x_axis(low, units):
         unit = METRES_PER_MILE if units == Units.IMPERIAL else 1000
         name = "mi" if unit != 1000 else "km"
         xs = [v / unit for v in _filled(distance)]
-        return xs, f"{xs[-1]:.1f} {name}", lambda x: f"{x:.2f} {name}"
+        return (
+            xs,
+            format_number(xs[-1], 1, name),
+            lambda x: format_number(x, 2, name),
+        )
     minutes = [t / 60 for t in time_s]
-    length = f"{minutes[-1]:.0f} min" if minutes else ""
+    length = f"{format_number(minutes[-1])} min" if minutes else ""
     return minutes, length, lambda x: _clock(x * 60)
 
 
@@ -153,18 +161,22 @@ def _filled(values):
 def _series(low, sport, units):
     altitude = low.get("altitude_m")
     if altitude:
-        yield "elevation", "Elevation", altitude, lambda v: format_elevation(v, units)
+        elevation = gettext("Elevation")
+        yield "elevation", elevation, altitude, lambda v: format_elevation(v, units)
     if low.get("heartrate_bpm"):
-        yield "heartrate", "Heart rate", low["heartrate_bpm"], lambda v: f"{v:.0f} bpm"
+        heart_rate = gettext("Heart rate")
+        values = low["heartrate_bpm"]
+        yield "heartrate", heart_rate, values, lambda v: format_number(v, 0, "bpm")
     speed = low.get("speed_m_s") or _speed_from_distance(low)
     if speed and sport in PACE_SPORTS:
         # Faster is up: the line plots minus the pace.
         paces = [-_pace(v) if v else None for v in speed]
-        yield "pace", "Pace", paces, lambda v: format_pace(-v, units)
+        yield "pace", gettext("Pace"), paces, lambda v: format_pace(-v, units)
     elif speed:
-        yield "speed", "Speed", speed, lambda v: format_speed(v, units)
+        yield "speed", gettext("Speed"), speed, lambda v: format_speed(v, units)
     if low.get("power_w"):
-        yield "power", "Power", low["power_w"], lambda v: f"{v:.0f} W"
+        power = gettext("Power")
+        yield "power", power, low["power_w"], lambda v: format_number(v, 0, "W")
 
 
 def _pace(speed):
@@ -189,7 +201,7 @@ def summary(row, athlete, units):
     ftp = getattr(athlete, "ftp_w", None)
     stamp = row.fetched_at.timestamp() if row.fetched_at else 0
     settings_key = hashlib.sha256(f"{units}:{hr_bounds}:{ftp}".encode()).hexdigest()
-    key = f"analytics:streams:{row.pk}:{stamp}:{settings_key[:16]}"
+    key = f"analytics:streams:{row.pk}:{stamp}:{settings_key[:16]}:{get_language()}"
     found = cache.get(key)
     if found is None:
         found = _summary(store.channels_of(row, "high"), hr_bounds, ftp, units)
@@ -216,19 +228,19 @@ def _summary(channels, hr_bounds, ftp, units):
             analysis.zone_times(time_s, channels.get("heartrate_bpm"), hr_bounds),
             hr_bounds,
             zones.HR_ZONE_NAMES,
-            "bpm",
+            unit_label("bpm"),
         ),
         "power_zones": _zone_rows(
             analysis.zone_times(time_s, channels.get("power_w"), power_bounds),
             power_bounds,
             zones.POWER_ZONE_NAMES,
-            "W",
+            unit_label("W"),
         ),
         "has_hr": bool(channels.get("heartrate_bpm")),
         "has_power": bool(channels.get("power_w")),
         "best_distance": [
             # Race distances are named in km whatever the units (a 5K is a 5K).
-            {"label": f"{m // 1000} km", "time": _clock(s)}
+            {"label": format_number(m // 1000, 0, "km"), "time": _clock(s)}
             for m, s in distance_best.items()
         ],
         "best_power": [
@@ -266,15 +278,24 @@ def _zone_rows(times, bounds, names, unit):
     total = sum(times) or 1
     rows = []
     for i, seconds in enumerate(times):
-        low = f"{bounds[i - 1]:.0f}" if i else "0"
+        low = format_number(bounds[i - 1]) if i else "0"
         if i < len(bounds):
-            label = f"{low} to {bounds[i]:.0f} {unit}"
+            # Translators: a zone's range, as "120 to 140 bpm".
+            label = gettext("%(low)s to %(high)s %(unit)s") % {
+                "low": low,
+                "high": format_number(bounds[i]),
+                "unit": unit,
+            }
         else:
-            label = f"{low}+ {unit}"
+            # Translators: the top zone's range, as "170+ bpm".
+            label = pgettext("zone range", "%(low)s+ %(unit)s") % {
+                "low": low,
+                "unit": unit,
+            }
         rows.append(
             {
                 "zone": i + 1,
-                "name": names[i] if i < len(names) else "",
+                "name": str(names[i]) if i < len(names) else "",
                 "range": label,
                 "time": _clock(seconds),
                 "share": round(100 * seconds / total),

@@ -13,6 +13,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, pgettext
+
+from trainlytics.stored_text import shown
 
 from .. import cache as analytics_cache
 from ..models import AthleteSettings, StreamStatus, Units
@@ -46,7 +49,13 @@ def block_html(activity, template=BLOCK):
     row = store.streams_for(activity)
     if row is None or row.status != StreamStatus.READY:
         row = queue.request_now(activity, row)
-    context = {"activity": activity, "row": row, "status": row.status}
+    # error_message is stored in English (trainlytics.stored_text).
+    context = {
+        "activity": activity,
+        "row": row,
+        "status": row.status,
+        "error_message": shown(row.error_message),
+    }
     if row.status != StreamStatus.READY:
         return mark_safe(render_to_string(template, context))  # noqa: S308 - ours
     athlete = AthleteSettings.objects.filter(user_id=activity.user_id).first()
@@ -64,6 +73,7 @@ def _html_key(template, activity):
         activity.sport_type,
         analytics_cache.version(activity.user_id),
         getattr(settings, "MAP_TILE_URL", OSM_TILES),
+        get_language(),
     ]
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     return f"analytics:streams-html:{digest}"
@@ -78,6 +88,9 @@ def _ready(activity, row, athlete):
         **display.chart_context(row.low, activity.sport_type, units),
         "tiles": getattr(settings, "MAP_TILE_URL", OSM_TILES),
         "attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", OSM_ATTRIBUTION),
-        "split_unit": "mile" if units == Units.IMPERIAL else "km",
+        # Translators: "Splits per mile".
+        "split_unit": pgettext("split", "mile")
+        if units == Units.IMPERIAL
+        else pgettext("split", "km"),
         **display.summary(row, athlete, units),
     }

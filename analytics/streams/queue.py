@@ -23,6 +23,7 @@ from datetime import timedelta
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from sync import conf as sync_conf
 from sync.models import Activity
@@ -34,10 +35,13 @@ from .store import streams_for
 
 # How far ahead of our clock a new activity's start may be and still be recent.
 FUTURE_SKEW = timedelta(days=1)
-WORKER_LOST = "Loading the detailed data did not finish. Open the activity again."
+# Both stored in English, translated when shown (trainlytics.stored_text).
+WORKER_LOST = gettext_noop(
+    "Loading the detailed data did not finish. Open the activity again."
+)
 # What fetching writes on a LOW row that waits for spare requests; a row with it
 # holds no lease, so an athlete opening the activity may make it due at once.
-RESERVE_WAIT = "Waiting for spare provider requests: syncs go first."
+RESERVE_WAIT = gettext_noop("Waiting for spare provider requests: syncs go first.")
 
 
 def enqueue(row, run_after=None):

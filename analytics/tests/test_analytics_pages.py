@@ -123,9 +123,10 @@ def count_queries(client, url, query):
 
 
 # Reopened, the page is cached whole (session, user, settings) and the API's rows
-# (session, user, the loads' version).
+# (session, user, the loads' version). The page's 12th query asks whether any session
+# came from Strava (its logo).
 @pytest.mark.parametrize(
-    ("url", "most", "reopened"), [(URL, 11, 3), ("/api/analytics/fitness", 5, 3)]
+    ("url", "most", "reopened"), [(URL, 12, 3), ("/api/analytics/fitness", 5, 3)]
 )
 def test_the_page_and_the_api_take_the_same_queries_for_1_or_122_sessions(
     client, user, other_user, url, most, reopened, django_assert_max_num_queries

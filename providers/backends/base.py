@@ -14,10 +14,15 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 from requests.auth import HTTPBasicAuth
+
+from trainlytics.stored_text import declare
 
 from ..errors import MalformedPayloadError, ReauthRequiredError
 from ..http import make_oauth_session, make_session
+
+NEEDS_RECONNECT = declare(gettext_noop("%(provider)s needs you to reconnect."))
 
 # Providers may grant fewer or other scopes than requested (Strava lets athletes untick
 # them); we check the granted scopes ourselves instead of oauthlib raising a Warning.
@@ -314,7 +319,7 @@ class OAuth2Backend:
         if not credentials.refresh_token:
             raise ReauthRequiredError(
                 f"{self.slug}: no refresh token",
-                user_message=f"{self.name} needs you to reconnect.",
+                user_message=NEEDS_RECONNECT % {"provider": self.name},
             )
         session = self.oauth_session(reauth_statuses=self.refresh_refused_statuses)
         auth = self.token_auth_kwargs()

@@ -37,11 +37,16 @@ Quirks kept here:
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
+from django.utils.translation import gettext_noop
+
+from trainlytics.stored_text import declare
+
 from ..errors import (
     MalformedPayloadError,
     ProviderError,
     ReauthRequiredError,
     TransientProviderError,
+    garbled,
 )
 from ..http import parse_json
 from ..sports import SportType
@@ -56,6 +61,9 @@ from .base import (
 from .coros_streams import CorosFitFiles
 
 OK = "0000"
+# Translators: COROS is a brand; the reason is COROS' own words or code.
+REFUSED_REQUEST = declare(gettext_noop("COROS refused the request (%(reason)s)."))
+REFUSED_RENEWAL = gettext_noop("COROS refused to renew our access.")
 TOKEN_LIFETIME = timedelta(days=30)  # §5.2: issue and every refresh
 LIST_WINDOW_DAYS = 30  # §5.4: dates per listing call, both ends included
 
@@ -95,7 +103,7 @@ def raise_for_result(body):
         raise ProviderError(
             f"coros: result {code}: {message}",
             provider_message=f"{code} {message}".strip(),
-            user_message=f"COROS refused the request ({message or code}).",
+            user_message=REFUSED_REQUEST % {"reason": message or code},
         )
     return body
 
@@ -191,7 +199,7 @@ class CorosBackend(CorosFitFiles, OAuth2Backend):
             raise ReauthRequiredError(
                 f"coros: refresh refused ({exc.provider_message})",
                 provider_message=exc.provider_message,
-                user_message="COROS refused to renew our access.",
+                user_message=REFUSED_RENEWAL,
             ) from None
         # Same tokens, 30 more days: None keeps the stored ones.
         expires_at = datetime.now(UTC) + TOKEN_LIFETIME
@@ -219,7 +227,7 @@ class CorosBackend(CorosFitFiles, OAuth2Backend):
             if not isinstance(items, list):
                 raise TransientProviderError(
                     "coros: workout list `data` is not a list",
-                    user_message="COROS sent a garbled answer. We will try again.",
+                    user_message=garbled("COROS"),
                 )
             if items:
                 yield items

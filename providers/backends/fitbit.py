@@ -27,7 +27,12 @@ from functools import partial
 
 from django.conf import settings
 
-from ..errors import MalformedPayloadError, ProviderError, TransientProviderError
+from ..errors import (
+    MalformedPayloadError,
+    ProviderError,
+    TransientProviderError,
+    garbled,
+)
 from ..http import parse_json
 from ..sports import SportType
 from .base import AccountInfo, ActivityData, OAuth2Backend, payload_number
@@ -196,7 +201,7 @@ class FitbitBackend(GoogleHealthExerciseTcx, OAuth2Backend):
             if not isinstance(body, dict):
                 raise TransientProviderError(
                     "fitbit: exercise page is not an object",
-                    user_message="Google sent a garbled answer. We will try again.",
+                    user_message=garbled("Google"),
                 )
             points = body.get("dataPoints") or []
             if points:

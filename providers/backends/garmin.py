@@ -27,7 +27,12 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from urllib.parse import urlsplit
 
-from ..errors import MalformedPayloadError, ProviderError, TransientProviderError
+from ..errors import (
+    MalformedPayloadError,
+    ProviderError,
+    TransientProviderError,
+    garbled,
+)
 from ..http import parse_json, raise_for_provider_status
 from ..sports import SportType
 from .base import (
@@ -189,7 +194,7 @@ class GarminBackend(GarminActivityDetails, GarminTrainingApi, OAuth2Backend):
             if not isinstance(items, list):
                 raise TransientProviderError(
                     "garmin: activity window is not a list",
-                    user_message="Garmin sent a garbled answer. We will try again.",
+                    user_message=garbled("Garmin"),
                 )
             if items:
                 yield items
@@ -213,7 +218,7 @@ class GarminBackend(GarminActivityDetails, GarminTrainingApi, OAuth2Backend):
         if not isinstance(items, list):
             raise TransientProviderError(
                 "garmin: ping callback did not answer a list",
-                user_message="Garmin sent a garbled answer. We will try again.",
+                user_message=garbled("Garmin"),
             )
         return items
 

@@ -28,7 +28,7 @@ but we do not receive that push).
 
 from datetime import timedelta
 
-from ..errors import MalformedPayloadError, TransientProviderError
+from ..errors import MalformedPayloadError, TransientProviderError, garbled
 from ..streams import StreamData
 from .base import epoch_to_datetime
 
@@ -115,7 +115,7 @@ class GarminActivityDetails:
             if not isinstance(details, list):
                 raise TransientProviderError(
                     "garmin: activityDetails window is not a list",
-                    user_message="Garmin sent a garbled answer. We will try again.",
+                    user_message=garbled("Garmin"),
                 )
             for detail in details:
                 if _matches(detail, summary_id, raw.get("activityId")):

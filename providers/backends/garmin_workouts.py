@@ -39,12 +39,14 @@ V1 paths above are the ones this backend uses.
 import json
 from itertools import count
 
-from ..errors import TransientProviderError
+from django.utils.translation import gettext_noop
+
+from ..errors import TransientProviderError, garbled
 from ..sports import SPORT_FAMILIES, SportType
 from ..workouts import WorkoutCalls, refusals
 
 WORKOUT_IMPORT = "WORKOUT_IMPORT"
-PERMISSION_MISSING = (
+PERMISSION_MISSING = gettext_noop(
     "Allow 'Workout import' for Trainlytics in Garmin Connect, then reconnect."
 )
 PROVIDER_NAME = "Trainlytics"
@@ -145,7 +147,7 @@ def _id_from(body, key):
     if isinstance(value, bool) or not isinstance(value, int | str) or value == "":
         raise TransientProviderError(
             f"garmin: training answer without {key}",
-            user_message="Garmin sent a garbled answer. We will try again.",
+            user_message=garbled("Garmin"),
         )
     return value
 

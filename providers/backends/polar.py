@@ -23,17 +23,23 @@ import re
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
+from django.utils.translation import gettext_noop
+
 from ..errors import (
     MalformedPayloadError,
     ProviderError,
     ReauthRequiredError,
     TransientProviderError,
+    garbled,
 )
 from ..http import parse_json, raise_for_provider_status
 from ..sports import SportType
 from .base import AccountInfo, ActivityData, OAuth2Backend, payload_number
 from .polar_streams import PolarExerciseFiles
 
+NO_RENEWAL = gettext_noop(
+    "Polar does not let us renew access on our own. Reconnect Polar to resume syncing."
+)
 # Polar's sport names; `detailed_sport_info` is looked up first, then `sport`.
 SPORTS = {
     "RUNNING": SportType.RUN,
@@ -174,8 +180,7 @@ class PolarBackend(PolarExerciseFiles, OAuth2Backend):
     def refresh(self, credentials):
         raise ReauthRequiredError(
             "polar: tokens cannot be refreshed",
-            user_message="Polar does not let us renew access on our own. Reconnect "
-            "Polar to resume syncing.",
+            user_message=NO_RENEWAL,
         )
 
     def revoke(self, credentials):
@@ -193,7 +198,7 @@ class PolarBackend(PolarExerciseFiles, OAuth2Backend):
         if not isinstance(items, list):
             raise TransientProviderError(
                 "polar: exercise list is not a list",
-                user_message="Polar sent a garbled answer. We will try again.",
+                user_message=garbled("Polar"),
             )
         page = self._recent_unique(items, since)
         if page:

@@ -21,7 +21,12 @@ Quirks kept here:
 from datetime import UTC, datetime
 from functools import partial
 
-from ..errors import MalformedPayloadError, ProviderError, TransientProviderError
+from ..errors import (
+    MalformedPayloadError,
+    ProviderError,
+    TransientProviderError,
+    garbled,
+)
 from ..http import parse_json
 from ..sports import SportType
 from .base import AccountInfo, ActivityData, OAuth2Backend, payload_number, split_scopes
@@ -176,7 +181,7 @@ class StravaBackend(StravaStreams, OAuth2Backend):
             if not isinstance(items, list):
                 raise TransientProviderError(
                     "strava: activity page is not a list",
-                    user_message="Strava sent a garbled answer. We will try again.",
+                    user_message=garbled("Strava"),
                 )
             if items:
                 yield items

@@ -27,11 +27,14 @@ from datetime import UTC, datetime
 from functools import partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.utils.translation import gettext_noop
+
 from ..errors import (
     MalformedPayloadError,
     ProviderError,
     TokenCapReachedError,
     TransientProviderError,
+    garbled,
 )
 from ..http import parse_json
 from ..sports import SportType
@@ -41,7 +44,7 @@ from .wahoo_streams import WahooFitFiles
 from .wahoo_workouts import WRITE_SCOPES, WahooPlansApi
 
 TOO_MANY_GRANTS_TEXT = "Too many unrevoked access tokens"
-CAP_USER_MESSAGE = (
+CAP_USER_MESSAGE = gettext_noop(
     "Wahoo refused to connect Trainlytics: your Wahoo account holds too many "
     "Trainlytics logins that were never revoked. In the Wahoo app, remove "
     "Trainlytics from the connected apps, then reconnect Wahoo here."
@@ -187,7 +190,7 @@ class WahooBackend(WahooFitFiles, WahooPlansApi, OAuth2Backend):
             if not isinstance(workouts, list):
                 raise TransientProviderError(
                     "wahoo: workout page has no workout list",
-                    user_message="Wahoo sent a garbled answer. We will try again.",
+                    user_message=garbled("Wahoo"),
                 )
             fresh, reached_old = self._split_at(workouts, since)
             fresh = [w for w in fresh if not _planned_by_us(w)]

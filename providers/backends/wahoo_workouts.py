@@ -35,15 +35,18 @@ import json
 import math
 from datetime import UTC, datetime
 
-from ..errors import TransientProviderError
+from django.utils.translation import gettext_noop
+
+from ..errors import TransientProviderError, garbled
 from ..sports import SPORT_FAMILIES, SportType
 from ..workouts import WorkoutCalls, WorkoutRefused, refusals
 
 WRITE_SCOPES = ("plans_write", "workouts_write")
-SCOPE_MISSING = (
+SCOPE_MISSING = gettext_noop(
     "Reconnect Wahoo and allow Trainlytics to add plans and workouts, then send "
     "the workout again."
 )
+RIDES_AND_RUNS_ONLY = gettext_noop("Wahoo takes planned rides and runs only.")
 FAMILIES = {
     **dict.fromkeys(SPORT_FAMILIES["ride"], 0),
     **dict.fromkeys(SPORT_FAMILIES["run"], 1),
@@ -170,7 +173,7 @@ def _id_from(body):
     if isinstance(value, bool) or not isinstance(value, int | str) or value == "":
         raise TransientProviderError(
             "wahoo: plan or workout answer without an id",
-            user_message="Wahoo sent a garbled answer. We will try again.",
+            user_message=garbled("Wahoo"),
         )
     return value
 
@@ -179,7 +182,7 @@ def _check_sport(workout):
     if workout.sport_type not in FAMILIES:
         raise WorkoutRefused(
             f"wahoo: no plan family for sport {workout.sport_type}",
-            user_message="Wahoo takes planned rides and runs only.",
+            user_message=RIDES_AND_RUNS_ONLY,
         )
 
 

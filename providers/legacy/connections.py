@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_noop
 
 from ..backends.base import split_scopes
 from ..models import ConnectionStatus, Provider
@@ -41,7 +42,8 @@ ROW_SQL = {
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 EXPIRED = datetime(1970, 1, 1, tzinfo=UTC)
-FITBIT_DETAIL = "Fitbit now runs on Google Health: please reconnect."
+# The athlete reads it on their card, translated there (trainlytics.stored_text).
+FITBIT_DETAIL = gettext_noop("Fitbit now runs on Google Health: please reconnect.")
 
 
 @dataclass(frozen=True, slots=True)

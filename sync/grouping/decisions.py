@@ -7,6 +7,7 @@ result is what a later sync or `regroup_activities` would produce too.
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext
 
 from .. import cache
 from ..models import Activity, ActivityGroupDecision, GroupDecision
@@ -47,7 +48,7 @@ def _regroup(user, copies):
 
 def _own(user, *activities):
     if any(activity.user_id != user.pk for activity in activities):
-        raise PermissionDenied("Not this athlete's activity.")
+        raise PermissionDenied(gettext("Not this athlete's activity."))
 
 
 def split_activity(user, activity):
@@ -58,7 +59,9 @@ def split_activity(user, activity):
         activity.refresh_from_db()
         others = [c for c in _copies(activity) if c.pk != activity.pk]
         if not others:
-            raise GroupingError("This activity is not grouped with another copy.")
+            raise GroupingError(
+                gettext("This activity is not grouped with another copy.")
+            )
         for other in others:
             _decide(user, activity, other, GroupDecision.APART)
         _regroup(user, [activity, *others])
@@ -71,16 +74,18 @@ def merge_activities(user, a, b):
     """Record that `a` and `b` are one session and join their groups."""
     _own(user, a, b)
     if a.pk == b.pk:
-        raise GroupingError("Choose two different activities to merge.")
+        raise GroupingError(gettext("Choose two different activities to merge."))
     if a.provider == b.provider:
-        raise GroupingError("Only copies from different providers can be merged.")
+        raise GroupingError(
+            gettext("Only copies from different providers can be merged.")
+        )
     with transaction.atomic():
         store.lock_users([user.pk])
         a.refresh_from_db()
         b.refresh_from_db()
         left, right = _copies(a), _copies(b)
         if a.group_id is not None and a.group_id == b.group_id:
-            raise GroupingError("These activities are already grouped.")
+            raise GroupingError(gettext("These activities are already grouped."))
         decisions = store.decisions_of(user.pk)
         for x in left:
             for y in right:
@@ -90,8 +95,10 @@ def merge_activities(user, a, b):
                 )
                 if (x, y) != (a, b) and decisions.get(key) == GroupDecision.APART:
                     raise GroupingError(
-                        "These activities cannot be merged: you split a copy of one "
-                        "from a copy of the other earlier."
+                        gettext(
+                            "These activities cannot be merged: you split a copy of "
+                            "one from a copy of the other earlier."
+                        )
                     )
         _decide(user, a, b, GroupDecision.TOGETHER)
         _regroup(user, [*left, *right])

@@ -11,11 +11,18 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext_noop
 
 from providers.errors import RateLimitedError
 
 from .. import conf
 from ..models import ProviderBudget
+
+# A ProviderError's user_message is English (trainlytics.stored_text).
+BUSY = gettext_noop(
+    "Many athletes are syncing right now. Yours continues automatically in a few "
+    "minutes."
+)
 
 
 class BudgetSpentError(RateLimitedError):
@@ -110,6 +117,5 @@ def check_budget(provider, now=None):
         raise BudgetSpentError(
             f"{provider}: request budget spent until {until.isoformat()}",
             retry_at=until,
-            user_message="Many athletes are syncing right now. Yours continues "
-            "automatically in a few minutes.",
+            user_message=BUSY,
         )

@@ -21,6 +21,7 @@ import logging
 
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from providers import services as connections
 from providers.backends.base import Credentials
@@ -41,6 +42,8 @@ from . import budget
 from .history import COUNTERS, SyncInProgressError, complete_sync, start_sync
 from .ingest import write_page
 from .scheduling import defer_run, enqueue_run, schedule_run
+
+RECONNECT = gettext_noop("Reconnect to resume syncing.")
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +166,7 @@ def _check_connection(connection):
     if connection.status == ConnectionStatus.REAUTH_REQUIRED:
         raise ReauthRequiredError(
             f"{connection.provider}: connection needs reconnect",
-            user_message=connection.status_detail or "Reconnect to resume syncing.",
+            user_message=connection.status_detail or RECONNECT,
         )
     if not connection.is_active or connection.status != ConnectionStatus.ACTIVE:
         raise ConnectionUnavailableError(

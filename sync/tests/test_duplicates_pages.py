@@ -134,7 +134,7 @@ def test_detail_shows_every_copy_side_by_side_with_its_raw_payload(logged_in, pa
     assert header.index("main copy") < header.index("badge-strava")
     assert "<td>14.90 km</td>" in html and "<td>15.00 km</td>" in html
     assert "<td>Forerunner 965</td>" in html
-    assert "<td>1012 kcal</td>" in html
+    assert "<td>1,012 kcal</td>" in html  # grouped thousands, as the locale writes them
     assert html.count("<details>") == 2
     assert "&quot;summaryId&quot;: &quot;g1&quot;" in html
     assert "&quot;type&quot;: &quot;Run&quot;" in html
@@ -144,7 +144,7 @@ def test_detail_summary_takes_missing_metrics_from_the_other_copy(logged_in, pai
     _, garmin, _ = pair
     html = detail(logged_in, garmin).content.decode()
     summary = re.search(r'<dl class="fields">(.*?)</dl>', html, re.S).group(1)
-    assert "<dd>1012 kcal</dd>" in summary
+    assert "<dd>1,012 kcal</dd>" in summary
     assert "<dd>149 bpm</dd>" in summary
     assert "<dd>Forerunner 965</dd>" in summary
 

@@ -67,8 +67,14 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, request):
-    context = browser.new_context(base_url=live_server.url)
+def context_options():
+    """Extra `browser.new_context` options; a module overrides it, e.g. for a locale."""
+    return {}
+
+
+@pytest.fixture
+def page(browser, live_server, request, context_options):
+    context = browser.new_context(base_url=live_server.url, **context_options)
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
