@@ -7,10 +7,11 @@ manage.py; real environment variables win). README lists them all.
 import base64
 import hashlib
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VERSION = "0.1.0"
@@ -32,6 +33,9 @@ if not SECRET_KEY:
             "DEBUG=true to run with the development-only default."
         )
     SECRET_KEY = _DEV_SECRET_KEY
+# Former keys, still accepted on signatures (sessions, password reset links) while
+# SECRET_KEY is rotated (README, "Deploying"); comma-separated.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -47,6 +51,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    # django-ninja's own Swagger files for /api/docs: without the app it inlines a
+    # script and loads Swagger from a CDN, both refused by the Content-Security-Policy.
+    "ninja",
     "trainlytics",
     "providers",
     "sync",
@@ -61,6 +68,9 @@ MIDDLEWARE = [
     "trainlytics.errors.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every page ("Security" below).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "trainlytics.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language from the language cookie (the footer's switcher), else the
     # browser's Accept-Language; URLs carry no language prefix.
@@ -159,7 +169,9 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes and whitenoise serves from when DEBUG is off (the image
+# collects at build; CI's production run collects into a temporary directory).
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # --- Email ----------------------------------------------------------------------------
@@ -214,6 +226,33 @@ TASKS = {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Redis, for the RQ backend only (README, "Outgrowing the database queue"): workers run
+# `manage.py rqworker --with-scheduler`. The default install never imports it.
+REDIS_URL = env.str("REDIS_URL", default="")
+RQ_TASKS_BACKEND = "trainlytics.tasks_rq.RQBackend"
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    raise ImproperlyConfigured(
+        f"Set TASKS_BACKEND={RQ_TASKS_BACKEND}: django-tasks-rq's own backend may run "
+        "deferred tasks up to a second early (trainlytics/tasks_rq.py)."
+    )
+if TASKS["default"]["BACKEND"] == RQ_TASKS_BACKEND:
+    if not REDIS_URL:
+        raise ImproperlyConfigured(
+            f"TASKS_BACKEND is {RQ_TASKS_BACKEND} but REDIS_URL is not set. Set "
+            "REDIS_URL (redis://host:6379/0), or unset TASKS_BACKEND for the database."
+        )
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    # Every task uses the "default" queue. RQ kills a job after DEFAULT_TIMEOUT: the
+    # lease every task kind takes, after which the reapers count its worker lost.
+    RQ_QUEUES = {
+        "default": {
+            "URL": REDIS_URL,
+            "DEFAULT_TIMEOUT": env.int("SYNC_RUN_TIMEOUT", default=1800),
+        }
+    }
+    # So a bare `rqworker` runs django.tasks jobs (no --job-class needed).
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 
 # --- Sync -----------------------------------------------------------------------------
 
@@ -290,18 +329,32 @@ REVOCATION_MAX_ATTEMPTS = env.int("REVOCATION_MAX_ATTEMPTS", default=10)
 
 # --- Logging --------------------------------------------------------------------------
 
+# plain: "time LEVEL logger message [sync_run=12 connection=3]"; json: one object per
+# line (trainlytics/logging.py). The context comes from trainlytics/logcontext.py.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain").lower()
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(
+        f"LOG_FORMAT must be 'plain' or 'json', not {LOG_FORMAT!r}."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+        "plain": {
+            "class": "trainlytics.logging.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+        "json": {"class": "trainlytics.logging.JsonFormatter"},
     },
-    "filters": {"redact": {"()": "trainlytics.logging.RedactSecrets"}},
+    "filters": {
+        "context": {"()": "trainlytics.logcontext.AddContext"},
+        "redact": {"()": "trainlytics.logging.RedactSecrets"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["redact"],
+            "formatter": LOG_FORMAT,
+            "filters": ["context", "redact"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
@@ -317,6 +370,25 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# --- Error reporting ------------------------------------------------------------------
+
+# Sentry, off (the SDK not even started) unless SENTRY_DSN is set. Tokens are scrubbed
+# from every event first (trainlytics/sentry.py). Tracing is off at 0.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if not 0 <= SENTRY_TRACES_SAMPLE_RATE <= 1:
+    raise ImproperlyConfigured("SENTRY_TRACES_SAMPLE_RATE must be between 0 and 1.")
+if SENTRY_DSN:
+    from . import sentry
+
+    sentry.init(
+        SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        release=VERSION,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    )
 
 # --- Providers ------------------------------------------------------------------------
 
@@ -480,3 +552,81 @@ FITBIT_WEBHOOK_PUBLIC_KEYS = env.list("FITBIT_WEBHOOK_PUBLIC_KEYS", default=[])
 # The Google Cloud project and subscriber that per-user subscriptions hang under.
 FITBIT_PROJECT_ID = env.str("FITBIT_PROJECT_ID", default="")
 FITBIT_SUBSCRIBER_ID = env.str("FITBIT_SUBSCRIBER_ID", default="")
+
+# --- Operations -----------------------------------------------------------------------
+
+# Prometheus sends this as a bearer token to GET /metrics; empty: /metrics is a 404.
+# (PROMETHEUS_MULTIPROC_DIR, read by prometheus_client itself: trainlytics/ops/.)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
+# --- Security -------------------------------------------------------------------------
+
+# Production (DEBUG off) is https-only by default: plain http is redirected, cookies
+# are Secure and browsers are told (HSTS) to use https for a year. `make run` (DEBUG
+# on, http) gets none of it. README's "Deploying" lists the production values.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers and Prometheus reach these over plain http inside the network.
+SECURE_REDIRECT_EXEMPT = env.list(
+    "SECURE_REDIRECT_EXEMPT", default=[r"^healthz$", r"^metrics$"]
+)
+# Behind a proxy that terminates TLS, e.g. "HTTP_X_FORWARDED_PROTO,https". Only set it
+# when the proxy always sets (or strips) that header: a client could send it too.
+_PROXY_SSL_HEADER = env.list("SECURE_PROXY_SSL_HEADER", default=[])
+SECURE_PROXY_SSL_HEADER = tuple(_PROXY_SSL_HEADER) if _PROXY_SSL_HEADER else None
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG
+)
+# Opt-in: `preload` lets anyone submit the domain to browsers' built-in https list.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# Not "Strict": the provider's redirect back to the OAuth callback is a cross-site
+# navigation, and the callback needs the session that holds the OAuth state.
+SESSION_COOKIE_SAMESITE = env.str("SESSION_COOKIE_SAMESITE", default="Lax")
+SECURE_REFERRER_POLICY = env.str("SECURE_REFERRER_POLICY", default="same-origin")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# Browser features no page uses, switched off (trainlytics/middleware.py).
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
+
+
+def url_origin(url):
+    """scheme://host[:port] of a URL; a tile template's "{s}" subdomain becomes "*"."""
+    parts = urlsplit(url.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# No inline script or style anywhere (a test scans the templates). Map tiles come from
+# MAP_TILE_URL's host. form-action lists the providers' authorize hosts because
+# Connect posts to our own view, which redirects there, and Chromium holds a form
+# submission's redirects to form-action too.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", url_origin(MAP_TILE_URL)],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [
+        CSP.SELF,
+        *sorted({url_origin(conf["AUTHORIZE_URL"]) for conf in PROVIDERS.values()}),
+    ],
+}

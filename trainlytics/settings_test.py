@@ -14,6 +14,10 @@ os.environ.setdefault(
     "0j9ZuplXl2kEq0xKc9Wm3aG8gk1Jx4Lw0sH2xO0b5Yk=,Zk8z0lV3m8sWk1y3lP7aQ2n4vG6fX0tR9cD5eJ1hU3A=",
 )
 
+# The test client and the live server speak plain http; production's https redirect
+# would answer every request with a 301. Cookies stay Secure, as in production.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+
 from .settings import *  # noqa: F403
 
 # Tests make many users; the default hasher is deliberately slow.

@@ -72,10 +72,20 @@ def context_options():
     return {}
 
 
+def is_csp_violation(message):
+    # Chromium reports a blocked script, style, image or form as a console error.
+    return message.type == "error" and "Content Security Policy" in message.text
+
+
 @pytest.fixture
 def page(browser, live_server, request, context_options):
     context = browser.new_context(base_url=live_server.url, **context_options)
     context.set_default_timeout(10_000)
+    violations = []
+    context.on(
+        "console",
+        lambda message: is_csp_violation(message) and violations.append(message.text),
+    )
     page = context.new_page()
     yield page
     report = getattr(request.node, "report_call", None)
@@ -85,6 +95,9 @@ def page(browser, live_server, request, context_options):
             path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True
         )
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(
+        violations
+    )
 
 
 class TwoActivityBackend(OAuth2Backend):
