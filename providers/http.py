@@ -1,8 +1,9 @@
 """One requests.Session factory and the one place HTTP failures become domain errors.
 
 Every outbound provider call goes through ProviderSession: a timeout on every request, a
-`Trainlytics/<version>` User-Agent, a count of calls made (SyncHistory.api_calls), and
-`raise_for_provider_status` applied to every response.
+`Trainlytics/<version>` User-Agent, a count of calls made (SyncHistory.api_calls), a
+Prometheus count by status (trainlytics.ops.metrics), and `raise_for_provider_status`
+applied to every response.
 """
 
 import json
@@ -14,6 +15,8 @@ import requests
 from django.conf import settings
 from django.utils.translation import gettext_noop
 from requests_oauthlib import OAuth2Session
+
+from trainlytics.ops import metrics
 
 from . import transport
 from .errors import (
@@ -71,10 +74,12 @@ class _MappedRequestsMixin:
         try:
             response = super().request(method, url, *args, **kwargs)
         except (requests.Timeout, requests.ConnectionError) as exc:
+            metrics.provider_response(self.provider, error=exc)
             raise TransientProviderError(
                 f"{self.provider}: {type(exc).__name__} talking to the provider",
                 user_message=UNREACHABLE,
             ) from None
+        metrics.provider_response(self.provider, response)
         if check:
             raise_for_provider_status(response, self.provider, self.reauth_statuses)
         return response

@@ -4,8 +4,11 @@ from django.urls import include, path
 
 from . import account_views, pages, views
 from .api import api
+from .ops import views as ops_views
 
 urlpatterns = [
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("metrics", ops_views.prometheus_metrics, name="metrics"),
     path("admin/", admin.site.urls),
     # set_language (the footer's switcher); URLs themselves carry no language.
     path("i18n/", include("django.conf.urls.i18n")),

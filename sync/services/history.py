@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from providers import services as connections
+from trainlytics.ops import metrics
 
 from ..models import ACTIVE_SYNC_STATUSES, SyncHistory, SyncStatus
 
@@ -80,6 +81,7 @@ def complete_sync(sync, status, stats, error=None):
         sync.save()
         if status in (SyncStatus.SUCCESS, SyncStatus.PARTIAL):
             connections.update_last_sync(sync.connection, sync.window_end or now)
+    metrics.sync_finished(sync)
     return sync
 
 

@@ -9,6 +9,7 @@ import math
 from django.utils import timezone
 
 from providers.errors import MalformedPayloadError
+from trainlytics.ops import metrics
 
 from ..models import Activity
 from .activities import build_activity, upsert_activities
@@ -72,6 +73,7 @@ def write_page(connection, backend, raw_items, stats, on_skip=None):
     created, updated = upsert_activities(connection.provider, list(rows.values()))
     stats["activities_created"] += created
     stats["activities_updated"] += updated
+    metrics.activities_written(connection.provider, created, updated)
 
 
 def delete_activities(user_id, provider, provider_activity_ids):

@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from providers.registry import get_backend
+from trainlytics.ops import metrics
 
 from . import verify
 from .store import Item, count_rejection, record_events, rejection_counts
@@ -52,6 +53,7 @@ def receiver(provider, methods=("POST",), max_body=MAX_BODY):
                 return view(request, raw)
             except verify.Rejected as exc:
                 count_rejection(provider, exc.status, exc.reason)
+                metrics.webhook_events(provider, "rejected")
                 return HttpResponse(status=exc.status)
             except BadRequest:
                 return HttpResponse(status=400)
@@ -74,7 +76,10 @@ def parse(raw, kind=dict):
 def store(provider, items):
     # No transaction around the batch: each event commits on its own, so a
     # provider's retry after a partial failure re-stores only what is missing.
-    return record_events(provider, items)
+    new, duplicates = record_events(provider, items)
+    metrics.webhook_events(provider, "received", new)
+    metrics.webhook_events(provider, "duplicate", duplicates)
+    return new, duplicates
 
 
 def ok():
