@@ -47,6 +47,7 @@ from sync import conf
 from sync.models import Workout
 from sync.services import budget
 from sync.webhooks.retries import next_attempt
+from trainlytics import logcontext
 from trainlytics.stored_text import declare
 
 from .delivery import enqueue
@@ -135,6 +136,15 @@ def run_delivery(delivery_id):
     delivery = _claim(delivery_id, now)
     if delivery is None:
         return None
+    with logcontext.bind(
+        delivery=delivery.pk,
+        connection=delivery.connection_id,
+        provider=delivery.provider,
+    ):
+        return _deliver_claimed(delivery)
+
+
+def _deliver_claimed(delivery):
     attempt = _Attempt(delivery)
     try:
         outcome = _deliver(attempt)

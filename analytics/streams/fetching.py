@@ -48,6 +48,7 @@ from sync import conf as sync_conf
 from sync.models import ProviderBudget
 from sync.services import budget
 from sync.webhooks.retries import next_attempt
+from trainlytics import logcontext
 from trainlytics.stored_text import declare
 
 from ..models import ActivityStreams, StreamStatus
@@ -126,6 +127,11 @@ def run_fetch(streams_id):
     row = _claim(streams_id, timezone.now())
     if row is None:
         return None
+    with logcontext.bind(streams=row.pk, activity=row.activity_id):
+        return _fetch_claimed(row)
+
+
+def _fetch_claimed(row):
     attempt = _Attempt(row)
     try:
         data = _fetch(attempt)

@@ -34,6 +34,7 @@ from providers.errors import (
 from providers.models import ConnectionStatus
 from providers.registry import get_backend
 from providers.tokens import can_refresh, get_access_token, reauth_detail
+from trainlytics import logcontext
 
 from .. import conf
 from ..models import SyncHistory, SyncStatus, SyncType
@@ -130,6 +131,14 @@ def run_sync(sync_id, *, full=False, progress=None):
     )
     if sync is None:
         return None
+    connection = sync.connection
+    with logcontext.bind(
+        sync_run=sync.pk, connection=connection.pk, provider=connection.provider
+    ):
+        return _claim_and_run(sync, due, now, full, progress)
+
+
+def _claim_and_run(sync, due, now, full, progress):
     wait = budget.spent_until(sync.connection.provider, now)
     if wait is not None:
         defer_run(sync, wait)

@@ -34,6 +34,8 @@ from providers.errors import MalformedPayloadError, ProviderError, ReauthRequire
 from providers.models import ConnectionStatus
 from providers.registry import get_backend
 from providers.tokens import get_access_token, reauth_detail
+from trainlytics import logcontext
+from trainlytics.ops import metrics
 
 from ..models import (
     Activity,
@@ -137,6 +139,13 @@ def process_event(event_id):
     event = retries.claim(event_id)
     if event is None:
         return None
+    with logcontext.bind(
+        webhook_event=event.pk, connection=event.connection_id, provider=event.provider
+    ):
+        return _process(event)
+
+
+def _process(event):
     started = timezone.now()
     context = None
     try:
@@ -150,7 +159,7 @@ def process_event(event_id):
             _record_run(context, started)
             return event
     except ClaimLost:
-        logger.warning("webhook event %s was taken over; work rolled back", event_id)
+        logger.warning("webhook event %s was taken over; work rolled back", event.pk)
         return None
     except Exception as exc:  # the event's row and the run record the outcome
         return _fail(event, context, started, exc)
@@ -174,6 +183,7 @@ def _settle(event, status, error=""):
     if not _ours(event).update(status=status, error=error, processed_at=now):
         raise ClaimLost
     event.status, event.error, event.processed_at = status, error, now
+    metrics.webhook_events(event.provider, str(status))
     return event
 
 
@@ -215,6 +225,7 @@ def _retry_later(event, message, when):
     waiting = {"status": WebhookStatus.RETRY, "next_attempt_at": when}
     if not _ours(event).update(error=message, **waiting):
         return None
+    metrics.webhook_events(event.provider, "retried")
     retries.enqueue_event(event.pk, run_after=when)
     logger.info("webhook event %s: %s; retrying at %s", event.pk, message, when)
     return event
@@ -224,6 +235,7 @@ def _give_up(event, context, started, exc, message):
     failed = {"status": WebhookStatus.FAILED, "processed_at": timezone.now()}
     if not _ours(event).update(error=message, **failed):
         return None
+    metrics.webhook_events(event.provider, "failed")
     if context is None or context.connection is None:
         return event
     if isinstance(exc, ReauthRequiredError):
