@@ -45,11 +45,14 @@ RESERVE_WAIT = gettext_noop("Waiting for spare provider requests: syncs go first
 
 
 def enqueue(row, run_after=None):
-    """Enqueue the fetch of `row` after commit, at its priority's task priority."""
+    """Enqueue the fetch of `row` after commit, at its priority's task priority
+    where the backend has priorities (RQ has none: first come, first served there;
+    STREAMS_LOW_RESERVE still keeps LOW fetches off the requests syncs need)."""
     from ..tasks import fetch_activity_streams  # tasks imports fetching
 
-    task_priority = conf.TASK_PRIORITY.get(row.priority, 0)
-    task = fetch_activity_streams.using(priority=task_priority)
+    task = fetch_activity_streams
+    if task.get_backend().supports_priority:
+        task = task.using(priority=conf.TASK_PRIORITY.get(row.priority, 0))
     enqueue_after_commit(task, row.pk, run_after)
 
 
