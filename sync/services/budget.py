@@ -62,7 +62,9 @@ def windows_from_headers(headers, now):
     remaining = _ints(headers.get("X-RateLimit-Remaining"))
     reset = _ints(headers.get("X-RateLimit-Reset"))
     if remaining and len(remaining) == len(limit) and reset:
-        reset_at = now + timedelta(seconds=min(reset))
+        # Whole seconds: "0" is the window's last second, not its reset, so the
+        # budget waits one second more than it says rather than up to one too few.
+        reset_at = now + timedelta(seconds=min(reset) + 1)
         pairs = zip(limit, remaining, strict=True)
         windows += [(lim - rem, lim, reset_at) for lim, rem in pairs]
     return windows

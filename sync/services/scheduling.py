@@ -97,9 +97,11 @@ def due_connections(now=None):
     """Active connections with no run within SYNC_INTERVAL (plus their jitter)."""
     now = now or timezone.now()
     cutoff = now - conf.duration("SYNC_INTERVAL")
+    # A run the reaper failed (its worker died) synced nothing: it does not hold the
+    # connection, which is scheduled again in the pass that reaped it.
     recent_run = SyncHistory.objects.filter(
         connection=OuterRef("pk"), created_at__gte=cutoff
-    )
+    ).exclude(status=SyncStatus.FAILED, error_message=WORKER_LOST_MESSAGE)
     candidates = (
         ProviderConnection.objects.filter(
             is_active=True, status=ConnectionStatus.ACTIVE
