@@ -207,7 +207,10 @@ def _fetch_pages(attempt, since, progress):
     pages = iter(backend.iter_activities(attempt.http, credentials, since))
     number = 0
     while True:
-        # Before each request, not after the last page: a finished run is not held.
+        # Before each next() (which asks the provider for a page). A run whose last
+        # page spent the window is held here too, though next() would only have
+        # found the end: a known cost (one re-fetch), left for a check inside the
+        # HTTP session.
         budget.check_budget(connection.provider)
         page = next(pages, None)
         if page is None:
