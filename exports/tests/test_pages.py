@@ -93,6 +93,30 @@ def test_a_finished_export_stops_the_polling(client, user, ready):
     assert reverse("exports:download", args=[ready.pk]) in row
 
 
+def test_the_poll_that_sees_the_export_finish_enables_the_button_again(
+    client, user, ready
+):
+    client.force_login(user)
+    url = reverse("exports:progress", args=[ready.pk])
+
+    polled = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    plain = client.get(url).content.decode()
+
+    assert 'id="prepare-export" hx-swap-oob="true"' in polled
+    assert "disabled" not in polled
+    assert "hx-swap-oob" not in plain
+
+
+def test_a_poll_while_running_leaves_the_button_alone(client, user):
+    export = AccountExport.objects.create(user=user, status=ExportStatus.RUNNING)
+    client.force_login(user)
+    url = reverse("exports:progress", args=[export.pk])
+
+    polled = client.get(url, headers={"HX-Request": "true"}).content.decode()
+
+    assert "hx-swap-oob" not in polled
+
+
 def test_the_owner_downloads_the_zip(client, user, ready):
     client.force_login(user)
 
