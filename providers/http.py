@@ -60,6 +60,9 @@ class _MappedRequestsMixin:
     provider = ""
     reauth_statuses = (401,)
     calls = 0
+    # Called before every request when set (a sync run checks its provider budget
+    # there, so a run that has no request left to make is never held for one).
+    before_request = None
 
     def _configure(self, provider, reauth_statuses):
         self.provider = provider
@@ -70,6 +73,8 @@ class _MappedRequestsMixin:
     def request(self, method, url, *args, check=True, **kwargs):
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = settings.PROVIDER_HTTP_TIMEOUT
+        if self.before_request is not None:
+            self.before_request()
         self.calls += 1
         try:
             response = super().request(method, url, *args, **kwargs)

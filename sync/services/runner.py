@@ -77,6 +77,8 @@ class _Attempt:
         self.backend = backend
         self.http = backend.session()
         self.http.hooks["response"].append(self._remember_headers)
+        provider = sync.connection.provider
+        self.http.before_request = lambda: budget.check_budget(provider)
         self.headers = {}
         self.recorded_calls = 0
         self.earlier_calls = sync.api_calls
@@ -207,11 +209,9 @@ def _fetch_pages(attempt, since, progress):
     pages = iter(backend.iter_activities(attempt.http, credentials, since))
     number = 0
     while True:
-        # Before each next() (which asks the provider for a page). A run whose last
-        # page spent the window is held here too, though next() would only have
-        # found the end: a known cost (one re-fetch), left for a check inside the
-        # HTTP session.
-        budget.check_budget(connection.provider)
+        # The budget is checked before each request (the session's before_request),
+        # not before each page: a run whose last page spent the window, with no
+        # request left to make, ends as a success instead of being held for one.
         page = next(pages, None)
         if page is None:
             return

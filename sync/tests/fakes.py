@@ -23,6 +23,14 @@ def raw_page(first, count):
     return [raw_activity(n) for n in range(first, first + count)]
 
 
+def request(http):
+    """What a real request through the session does before going out: the run's
+    budget check (before_request), then the count."""
+    if http.before_request is not None:
+        http.before_request()
+    http.calls += 1
+
+
 class FakeBackend(OAuth2Backend):
     """Serves `pages` (lists of raw items, or an exception to raise at that point)."""
 
@@ -48,7 +56,7 @@ class FakeBackend(OAuth2Backend):
         self.since_seen.append(since)
         self.tokens_seen.append(credentials.access_token)
         for page in self.pages:
-            http.calls += 1  # what a real request through the session would count
+            request(http)
             if isinstance(page, BaseException):
                 raise page
             yield page

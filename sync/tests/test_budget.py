@@ -1,9 +1,10 @@
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from django.utils import timezone
 
 from sync.models import Activity, ProviderBudget, SyncHistory, SyncStatus, SyncType
-from sync.services import run_sync, start_sync
+from sync.services import budget, run_sync, runner, start_sync
 from sync.services.budget import record_usage, spent_until, windows_from_headers
 
 from .fakes import raw_page
@@ -104,6 +105,35 @@ def test_a_run_is_deferred_not_failed_while_the_budget_is_spent(
     assert sync.next_attempt_at == until
     assert sync.attempts == 0
     assert fake_backend.since_seen == []
+
+
+def test_a_run_whose_last_page_spent_the_budget_succeeds(connection, fake_backend):
+    """No request is left to make, so nothing waits for the window (bench/scale.py
+    saw such runs held and fetched again)."""
+    until = timezone.now() + timedelta(minutes=9)
+
+    def spend_after_the_page(number, stats):
+        spend("strava", until)
+
+    fake_backend.pages = [raw_page(1, 2)]
+    sync = start_sync(connection, SyncType.MANUAL)
+    run_sync(sync.pk, progress=spend_after_the_page)
+    sync.refresh_from_db()
+    assert sync.status == SyncStatus.SUCCESS
+    assert Activity.objects.count() == 2
+    assert not SyncHistory.objects.filter(status=SyncStatus.PENDING).exists()
+
+
+def test_the_run_checks_its_budget_before_every_request_of_its_session(
+    connection, fake_backend
+):
+    spend("strava", timezone.now() + timedelta(minutes=9))
+    sync = start_sync(connection, SyncType.MANUAL)
+    attempt = runner._Attempt(sync, fake_backend)
+
+    with pytest.raises(budget.BudgetSpentError):
+        attempt.http.get("https://fake.example/api/athlete/activities")
+    assert attempt.http.calls == 0
 
 
 def test_a_run_stops_between_pages_when_the_budget_runs_out(connection, fake_backend):
