@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import email_change, sessions
+from . import email_change, sessions, throttle
 from .account_forms import EmailChangeForm
 
 
@@ -80,6 +80,28 @@ class PasswordResetView(auth_views.PasswordResetView):
     def extra_email_context(self):
         # Links are built on SITE_URL, not on the request's Host header.
         return {"site_url": settings.SITE_URL}
+
+    def form_valid(self, form):
+        # Past the limits nothing is sent, but the answer is the same page, so it
+        # says nothing about the address; it only stops flooding an inbox.
+        if not _reset_allowed(self.request, form.cleaned_data["email"]):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+def _reset_allowed(request, email):
+    hour = 3600
+    by_address = throttle.allow(
+        throttle.hashed_key("reset-email", email),
+        settings.PASSWORD_RESET_EMAIL_LIMIT,
+        hour,
+    )
+    by_client = throttle.allow(
+        throttle.hashed_key("reset-client", throttle.client_ip(request)),
+        settings.PASSWORD_RESET_CLIENT_LIMIT,
+        hour,
+    )
+    return by_address and by_client
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -130,6 +130,9 @@ AUTH_USER_MODEL = "trainlytics.User"
 # Login throttling: this many failures per (account, address) within the window.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=900)
+# Password reset mails per hour: to one address, and asked from one client address.
+PASSWORD_RESET_EMAIL_LIMIT = env.int("PASSWORD_RESET_EMAIL_LIMIT", default=3)
+PASSWORD_RESET_CLIENT_LIMIT = env.int("PASSWORD_RESET_CLIENT_LIMIT", default=20)
 # Per-user request rate of the JSON API ("<count>/<s|m|h>").
 API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="600/m")
 LOGIN_URL = "login"

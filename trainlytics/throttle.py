@@ -1,4 +1,5 @@
-"""Failed-login throttling keyed on (account, client address), kept in Django's cache.
+"""Failed-login throttling keyed on (account, client address), kept in Django's cache;
+and allow(), the same fixed window for anything counted per use (password resets).
 
 A fixed window: the first failure opens it, and LOGIN_FAILURE_LIMIT failures inside
 LOGIN_FAILURE_WINDOW seconds block further attempts for that pair until it closes.
@@ -26,9 +27,13 @@ def client_ip(request):
 
 
 def login_key(email, ip):
+    return hashed_key("login-failures", email, ip)
+
+
+def hashed_key(prefix, *parts):
     # Hashed so the cache never holds addresses or emails in clear.
-    raw = f"{(email or '').strip().lower()}|{ip}".encode()
-    return "login-failures:" + hashlib.sha256(raw).hexdigest()
+    raw = "|".join(str(p or "").strip().lower() for p in parts).encode()
+    return f"{prefix}:" + hashlib.sha256(raw).hexdigest()
 
 
 def is_blocked(key):
@@ -36,12 +41,23 @@ def is_blocked(key):
 
 
 def record_failure(key):
-    # add() only creates the counter, so the window starts at the first failure.
-    cache.add(key, 0, timeout=window())
+    _count(key, window())
+
+
+def allow(key, most, seconds):
+    """Count one use of `key`; False once it was used more than `most` times in the
+    window of `seconds` its first use opened."""
+    return _count(key, seconds) <= most
+
+
+def _count(key, seconds):
+    # add() only creates the counter, so the window starts at the first use.
+    cache.add(key, 0, timeout=seconds)
     try:
-        cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=window())
+        cache.set(key, 1, timeout=seconds)
+        return 1
 
 
 def reset(key):

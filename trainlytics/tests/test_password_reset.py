@@ -98,3 +98,36 @@ def test_reset_pages_render(client, db):
         response = client.get(reverse(name))
         assert response.status_code == 200
         assert "<h1>" in response.content.decode()
+
+
+def test_a_fourth_reset_within_the_hour_sends_nothing_but_answers_the_same(
+    client, user, mailoutbox
+):
+    for _ in range(3):
+        ask_for_reset(client, user.email)
+    response = ask_for_reset(client, user.email)
+
+    assert response.redirect_chain == [(reverse("password_reset_done"), 302)]
+    assert len(mailoutbox) == 3
+
+
+def test_the_reset_limit_of_one_address_leaves_other_accounts_alone(
+    client, user, other_user, mailoutbox
+):
+    for _ in range(4):
+        ask_for_reset(client, user.email)
+    ask_for_reset(client, other_user.email)
+
+    assert [m.to for m in mailoutbox][-1] == [other_user.email]
+    assert len(mailoutbox) == 4
+
+
+def test_one_client_asking_for_many_addresses_is_limited(
+    client, user, mailoutbox, settings
+):
+    settings.PASSWORD_RESET_CLIENT_LIMIT = 2
+    for n in range(2):
+        ask_for_reset(client, f"nobody{n}@example.com")
+    ask_for_reset(client, user.email)
+
+    assert mailoutbox == []
