@@ -6,7 +6,7 @@ The streams' data is never loaded here, let alone shown: only its size."""
 from django.contrib import admin
 from django.db.models.functions import Length
 
-from providers.admin import ReadOnlyDetailMixin, plural
+from providers.admin import ReadOnlyDetailMixin, ViewOnlyAdmin, plural
 
 from .models import ActivityStreams, AthleteSettings, TrainingLoad
 from .streams import queue
@@ -14,21 +14,6 @@ from .streams import queue
 # What the list and change pages never read: the streams themselves and the
 # provider's raw payload of the activity they belong to.
 HEAVY = ["data", "low", "activity__activity_data"]
-
-
-class ViewOnlyAdmin(admin.ModelAdmin):
-    """No add, change or delete, and no actions: staff look, athletes edit."""
-
-    actions = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ActivityStreams)

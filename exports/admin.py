@@ -3,22 +3,9 @@ the files themselves (nothing here opens or links to them, only their size)."""
 
 from django.contrib import admin
 
+from providers.admin import ViewOnlyAdmin
+
 from .models import AccountExport, OriginalActivityFile
-
-
-class ViewOnlyAdmin(admin.ModelAdmin):
-    """No add, change or delete, and no actions: the files belong to the athlete."""
-
-    actions = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AccountExport)

@@ -47,6 +47,22 @@ class ReadOnlyDetailMixin:
         return obj is None and super().has_change_permission(request)
 
 
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """No add, change or delete, and no actions: for rows staff only look at
+    (derived numbers, the athlete's own settings and files)."""
+
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ProviderConnection)
 class ProviderConnectionAdmin(ReadOnlyDetailMixin, admin.ModelAdmin):
     list_display = [
