@@ -6,22 +6,15 @@ Connections never give their tokens, nor anything derived from them (expiry
 included): only who the athlete is at the provider and how the link stands.
 """
 
+from analytics import athlete
 from analytics.models import AthleteSettings
 from planning.models import CalendarFeed
 from providers.models import ProviderConnection
 from sync.models import Activity, SyncHistory, Workout
 
 PROFILE_FIELDS = ("email", "full_name", "time_zone", "date_joined", "last_login")
-SETTINGS_FIELDS = (
-    "resting_hr_bpm",
-    "max_hr_bpm",
-    "ftp_w",
-    "threshold_pace_s_per_km",
-    "hr_zones",
-    "units",
-    "observed_max_hr_bpm",
-    "updated_at",
-)
+# What the athlete sets (analytics.athlete.FIELDS), and what we derived beside it.
+SETTINGS_FIELDS = (*athlete.FIELDS, "observed_max_hr_bpm", "updated_at")
 CONNECTION_FIELDS = (
     "provider",
     "provider_user_id",
@@ -104,11 +97,11 @@ def _pick(obj, names):
 
 
 def profile(user):
-    athlete = AthleteSettings.objects.filter(user=user).first()
+    saved = AthleteSettings.objects.filter(user=user).first()
     feed = CalendarFeed.objects.filter(user=user).first()
     return {
         **_pick(user, PROFILE_FIELDS),
-        "athlete_settings": _pick(athlete, SETTINGS_FIELDS) if athlete else None,
+        "athlete_settings": _pick(saved, SETTINGS_FIELDS) if saved else None,
         # The feed's address is a secret we no longer know (only its digest).
         "calendar_feed": _pick(feed, ("created_at", "last_fetched_at"))
         if feed
