@@ -22,7 +22,7 @@ from django.utils import timezone
 from providers.backends.base import Credentials
 from providers.errors import ProviderError, ReauthRequiredError
 from providers.registry import get_backend
-from providers.tokens import refreshed_fields
+from providers.tokens import needs_refresh, refreshed_fields
 from sync import conf
 from sync.services.scheduling import enqueue_after_commit
 
@@ -94,11 +94,7 @@ def attempt(revocation_id):
 
 def fresh_credentials(revocation, backend):
     """Credentials with an access token that is still valid, refreshed if need be."""
-    margin = backend.get_refresh_margin()
-    expiring = revocation.token_expires_at is not None and (
-        revocation.token_expires_at - timezone.now()
-    ) <= timedelta(seconds=margin)
-    if expiring and revocation.refresh_token:
+    if revocation.refresh_token and needs_refresh(revocation, backend):
         _save(revocation, **refreshed_fields(backend, _credentials(revocation)))
     return _credentials(revocation)
 

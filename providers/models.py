@@ -77,10 +77,16 @@ class ProviderConnection(models.Model):
 
     def expires_within(self, seconds, now=None):
         """True when the access token expires within `seconds` (False if unknown)."""
-        if self.token_expires_at is None:
-            return False
-        now = now or timezone.now()
-        return (self.token_expires_at - now).total_seconds() <= seconds
+        return token_expires_within(self.token_expires_at, seconds, now)
+
+
+def token_expires_within(expires_at, seconds, now=None):
+    """True when a token expiring at `expires_at` expires within `seconds` (False if
+    unknown): a connection's, or one kept to revoke after an account deletion."""
+    if expires_at is None:
+        return False
+    now = now or timezone.now()
+    return (expires_at - now).total_seconds() <= seconds
 
 
 class LegacyImportRecord(models.Model):

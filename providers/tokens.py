@@ -16,15 +16,18 @@ from trainlytics.stored_text import declare
 
 from .backends.base import Credentials
 from .errors import ReauthRequiredError
-from .models import ConnectionStatus, ProviderConnection
+from .models import ConnectionStatus, ProviderConnection, token_expires_within
 from .registry import get_backend
 from .services import update_connection
 
 logger = logging.getLogger(__name__)
 
 
-def needs_refresh(connection, backend, now=None):
-    return connection.expires_within(backend.get_refresh_margin(), now)
+def needs_refresh(holder, backend, now=None):
+    """True when the access token of `holder` (anything with token_expires_at: a
+    connection, a pending revocation) is within the backend's refresh margin."""
+    margin = backend.get_refresh_margin()
+    return token_expires_within(holder.token_expires_at, margin, now)
 
 
 # status_detail is stored in English and translated on the athlete's pages.
@@ -34,9 +37,8 @@ REAUTH_DETAIL = declare(
         "expired. Reconnect %(provider)s to resume syncing."
     )
 )
-# Written by sync/webhooks/processing.py (REVOKED_DETAIL, with str.format) when a
-# provider says the athlete withdrew our access; declared here so that pages can
-# translate it with status_detail's other sentences.
+# Written by sync/webhooks/processing.py when a provider says the athlete withdrew
+# our access; declared here with status_detail's other sentences.
 REVOKED_DETAIL = declare(
     gettext_noop(
         "%(provider)s access was withdrawn at the provider. Reconnect to sync again."
