@@ -33,7 +33,7 @@ from providers.backends.base import Credentials
 from providers.errors import MalformedPayloadError, ProviderError, ReauthRequiredError
 from providers.models import ConnectionStatus
 from providers.registry import get_backend
-from providers.tokens import get_access_token, reauth_detail
+from providers.tokens import REVOKED_DETAIL, get_access_token, reauth_detail
 from trainlytics import logcontext
 from trainlytics.ops import metrics
 
@@ -53,8 +53,6 @@ from .handlers import HANDLERS, Ignored
 from .store import UNKNOWN_USER
 
 logger = logging.getLogger(__name__)
-
-REVOKED_DETAIL = "{} access was withdrawn at the provider. Reconnect to sync again."
 
 
 class Context:
@@ -103,7 +101,7 @@ class Context:
         connections.update_connection(
             connection,
             status=ConnectionStatus.REVOKED,
-            status_detail=REVOKED_DETAIL.format(self.backend.name),
+            status_detail=REVOKED_DETAIL % {"provider": self.backend.name},
             access_token="",
             refresh_token="",
             token_expires_at=None,

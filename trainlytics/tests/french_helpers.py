@@ -16,10 +16,9 @@ from planning.models import DeliveryStatus, WorkoutDelivery
 from providers.models import ConnectionStatus
 from providers.sports import SportType
 from providers.tests.factories import make_connection
-from providers.tokens import REAUTH_DETAIL
+from providers.tokens import REAUTH_DETAIL, REVOKED_DETAIL
 from sync.models import Activity, SyncHistory, SyncStatus, SyncType
 from sync.tests.grouping_helpers import record
-from sync.webhooks.processing import REVOKED_DETAIL
 
 # The athlete's own words: French, and never taken for English left in a page.
 NAMES = {
@@ -63,7 +62,7 @@ def seed_athlete(user, ready_export):
             user,
             "wahoo",
             status=ConnectionStatus.REVOKED,
-            status_detail=REVOKED_DETAIL.format("Wahoo"),
+            status_detail=REVOKED_DETAIL % {"provider": "Wahoo"},
             access_token="",
         ),
     }
