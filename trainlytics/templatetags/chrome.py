@@ -10,16 +10,16 @@ from django import template
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import get_language, gettext, gettext_noop, pgettext
 
 register = template.Library()
 
 NAV = (
-    ("sync:dashboard", "Dashboard"),
-    ("sync:activities", "Activities"),
-    ("planning:calendar", "Calendar"),
-    ("analytics:analytics", "Analytics"),
-    ("providers:connections", "Connections"),
+    ("sync:dashboard", gettext_noop("Dashboard")),
+    ("sync:activities", gettext_noop("Activities")),
+    ("planning:calendar", gettext_noop("Calendar")),
+    ("analytics:analytics", gettext_noop("Analytics")),
+    ("providers:connections", gettext_noop("Connections")),
 )
 
 
@@ -32,17 +32,10 @@ def chrome():
 
 @lru_cache(maxsize=32)
 def _chrome(language, urlconf, script_prefix):
-    labels = {
-        "Dashboard": gettext("Dashboard"),
-        "Activities": gettext("Activities"),
-        "Calendar": gettext("Calendar"),
-        "Analytics": gettext("Analytics"),
-        "Connections": gettext("Connections"),
-    }
     nav = format_html_join(
         "\n        ",
         '<a href="{}">{}</a>',
-        ((reverse(name, urlconf=urlconf), labels[label]) for name, label in NAV),
+        ((reverse(name, urlconf=urlconf), gettext(label)) for name, label in NAV),
     )
     urls = {
         key: reverse(name, urlconf=urlconf)
