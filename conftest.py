@@ -47,10 +47,10 @@ def provider_credentials(settings):
     return providers
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def export_storage(settings, tmp_path):
-    """Exports and kept original files in this test's own directory (returned):
-    deleting an activity or an athlete deletes their files."""
+    """Exports and kept original files in this test's own directory (returned);
+    without it they go to settings_test's shared temporary one."""
     root = tmp_path / "private-exports"
     settings.STORAGES = {
         **settings.STORAGES,

@@ -151,17 +151,6 @@ SANDBOX_CONSENT = {
 
 
 @pytest.fixture
-def export_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "exports": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "exports")},
-        },
-    }
-
-
-@pytest.fixture
 def seeded(user, export_storage, django_capture_on_commit_callbacks):
     return seed_athlete(user, lambda u: build(u, django_capture_on_commit_callbacks))
 
