@@ -1,9 +1,7 @@
 import json
 import os
-import subprocess
-import sys
 
-from django.conf import settings
+from .fresh_process import run_python
 
 
 def mailer_from(**env):
@@ -13,14 +11,7 @@ def mailer_from(**env):
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith("EMAIL_")}
     clean.pop("DEFAULT_FROM_EMAIL", None)
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        env={**clean, "DEBUG": "true", **env},
-        capture_output=True,
-        text=True,
-        cwd=settings.BASE_DIR,
-        check=True,
-    )
+    result = run_python(script, {**clean, "DEBUG": "true", **env})
     return json.loads(result.stdout)
 
 

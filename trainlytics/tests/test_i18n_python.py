@@ -7,11 +7,8 @@ fixture), so they hold whatever the .po file holds at the time.
 
 import datetime as dt
 import json
-import subprocess
-import sys
 
 import pytest
-from django.conf import settings
 from django.utils import formats, translation
 from django.utils.translation import trans_real
 
@@ -23,6 +20,8 @@ from providers.tokens import REAUTH_DETAIL, REVOKED_DETAIL
 from sync import cache as sync_cache
 from sync import display, messages, queries
 from trainlytics import dates, labels, stored_text
+
+from .fresh_process import run_python
 
 NBSP = "\xa0"  # Django's French thousands separator
 
@@ -216,14 +215,7 @@ def test_every_stored_sentence_is_declared_in_a_fresh_process():
         "print(json.dumps(sorted(stored_text._declared)))"
     )
     env = {"DJANGO_SETTINGS_MODULE": "trainlytics.settings_test", "PATH": ""}
-    fresh = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    fresh = run_python(script, env)
     assert json.loads(fresh.stdout.splitlines()[-1]) == sorted(stored_text._declared)
     assert len(stored_text._declared) > 10
 

@@ -4,9 +4,6 @@ plain format and in JSON, with secrets redacted; the context never outlives its 
 import io
 import json
 import logging
-import os
-import subprocess
-import sys
 import threading
 from types import SimpleNamespace
 
@@ -24,6 +21,8 @@ from sync.tests.fakes import FakeBackend, raw_page
 from sync.webhooks import processing
 from sync.webhooks.store import Item, record_events
 from trainlytics import logcontext
+
+from .fresh_process import run_python, with_test_settings
 
 SECRET = "tok-9f8e7d6c5b4a"
 
@@ -176,18 +175,7 @@ def test_another_thread_does_not_see_this_threads_context():
 
 
 def _run_python(code, **env):
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "trainlytics.settings_test",
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        cwd=settings.BASE_DIR,
-        check=False,
-    )
+    return run_python(code, with_test_settings(**env), check=False)
 
 
 def test_log_format_json_configures_json_lines_at_start():

@@ -3,9 +3,6 @@
 Events go to a transport that keeps envelopes in memory: no network."""
 
 import logging
-import os
-import subprocess
-import sys
 from wsgiref.util import setup_testing_defaults
 
 import pytest
@@ -17,6 +14,8 @@ from sentry_sdk.transport import Transport
 
 from trainlytics import logcontext
 from trainlytics import sentry as error_reporting
+
+from .fresh_process import run_python, with_test_settings
 
 SECRETS = {
     "code": "oauth-code-31337",
@@ -136,19 +135,7 @@ def _sentry_state(**env):
         "print(c.is_active(), c.should_send_default_pii(), c.options['release'],"
         " c.options['traces_sample_rate'], c.options['environment'])"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "trainlytics.settings_test",
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        cwd=settings.BASE_DIR,
-        check=True,
-    )
-    return result.stdout.split()
+    return run_python(code, with_test_settings(**env)).stdout.split()
 
 
 def test_without_a_dsn_sentry_is_not_started():
